@@ -1,0 +1,22 @@
+"""Drafting service: draft and compare surveillance legislation in Akoma Ntoso 3.0."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the Flask application: settings, database, API, web pages, error handlers."""
+    from drafting import api, web
+    from drafting.config import load_settings
+    from drafting.store import Database
+
+    app = Flask(__name__, static_folder="../static", static_url_path="/static")
+    app.config.from_mapping(load_settings())
+    app.config.update(config or {})
+    app.config["DRAFTING_MAX_UPLOAD_BYTES"] = app.config["MAX_CONTENT_LENGTH"]
+    database = Database(app.config["DATABASE_URL"])
+    app.extensions["drafting.database"] = database
+    api.init_app(app)
+    web.init_app(app)
+    return app

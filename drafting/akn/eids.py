@@ -1,0 +1,181 @@
+"""The one owner of eId rules: naming convention, generation, uniqueness and repair.
+
+Convention (AKN naming convention, as Indigo and bluebell apply it): an eId is the parent provision's eId,
+`__`, an element prefix (`sec`, `subsec`, `para`, ...), `_` and the cleaned printed number: `sec_3__subsec_b__para_2`.
+The number is the `<num>` text lowercased with brackets, leading words such as "Section" and trailing
+punctuation removed (`(B)` -> `b`, `16-62.2` -> `16-62.2`, `A.` -> `a`). An unnumbered element takes its position
+among same-named siblings (`hcontainer_1`); a clash takes a suffix (`para_a_2`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .namespaces import AKN_NS, akn
+
+PREFIXES = {
+    "alinea": "al",
+    "article": "art",
+    "book": "book",
+    "chapter": "chp",
+    "clause": "clause",
+    "division": "dvs",
+    "hcontainer": "hcontainer",
+    "indent": "indent",
+    "level": "level",
+    "list": "list",
+    "paragraph": "para",
+    "part": "part",
+    "point": "point",
+    "proviso": "proviso",
+    "rule": "rule",
+    "section": "sec",
+    "subchapter": "subchp",
+    "subclause": "subclause",
+    "subdivision": "subdvs",
+    "subparagraph": "subpara",
+    "subpart": "subpart",
+    "subrule": "subrule",
+    "subsection": "subsec",
+    "subtitle": "subtitle",
+    "title": "title",
+    "tome": "tome",
+    "transitional": "transitional",
+}
+"""Hierarchical AKN elements (provisions) and their eId prefixes."""
+
+PROVISION_TAGS = frozenset(akn(name) for name in PREFIXES)
+
+_LEADING_WORDS = re.compile(r"^(section|sec\.?|article|art\.?|chapter|ch\.?|part|§+)\s*", re.IGNORECASE)
+_DROP = re.compile(r"[()\[\]\s]+")
+_UNSAFE = re.compile(r"[^a-z0-9.\-]+")
+
+
+def clean_num(num: str | None) -> str:
+    """Turn a printed number into the form used in an eId ("(B)" -> "b", "Section 3." -> "3")."""
+    if not num:
+        return ""
+    text = _LEADING_WORDS.sub("", " ".join(num.split()))
+    text = text.strip().rstrip(".,:;").strip()
+    text = "-".join(part for part in _DROP.split(text) if part)
+    text = _UNSAFE.sub("-", text.lower()).strip("-.")
+    return text
+
+
+def is_provision(node: etree._Element) -> bool:
+    """Tell whether an element is a hierarchical AKN unit that carries an eId."""
+    return node.tag in PROVISION_TAGS
+
+
+def num_of(node: etree._Element) -> str | None:
+    """Return a provision's printed number, whitespace folded, or None."""
+    num = node.find(akn("num"))
+    if num is None:
+        return None
+    text = " ".join("".join(num.itertext()).split())
+    return text or None
+
+
+def parent_provision(node: etree._Element) -> etree._Element | None:
+    """Return the nearest ancestor that is a provision, or None."""
+    for ancestor in node.iterancestors():
+        if ancestor.tag in PROVISION_TAGS:
+            return ancestor
+    return None
+
+
+def expected_eids(root: etree._Element) -> dict[etree._Element, str]:
+    """Compute the eId the naming convention gives every provision, unique within the document."""
+    result: dict[etree._Element, str] = {}
+    used: Counter[str] = Counter()
+    positions: Counter[tuple[int, str]] = Counter()
+    for node in root.iter(tag=tuple(PROVISION_TAGS)):
+        name = etree.QName(node).localname
+        parent = parent_provision(node)
+        parent_id = result.get(parent) if parent is not None else None
+        positions[(id(parent), name)] += 1
+        number = clean_num(num_of(node)) or str(positions[(id(parent), name)])
+        base = f"{PREFIXES[name]}_{number}"
+        candidate = f"{parent_id}__{base}" if parent_id else base
+        used[candidate] += 1
+        if used[candidate] > 1:
+            suffix = used[candidate]
+            while f"{candidate}_{suffix}" in used:
+                suffix += 1
+            candidate = f"{candidate}_{suffix}"
+            used[candidate] += 1
+        result[node] = candidate
+    return result
+
+
+def generate_eids(root: etree._Element) -> None:
+    """Set every provision's eId from the naming convention (for documents this service builds)."""
+    for node, eid in expected_eids(root).items():
+        node.set("eId", eid)
+
+
+@dataclass(frozen=True)
+class EidRepair:
+    """One eId set by repair: what it was (None when missing) and what it is now."""
+
+    old: str | None
+    new: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"old": self.old, "new": self.new, "reason": self.reason}
+
+
+def repair_eids(root: etree._Element) -> tuple[EidRepair, ...]:
+    """Give provisions that lack an eId, or share one, a unique conventional eId; keep every other eId."""
+    seen: Counter[str] = Counter(
+        node.get("eId") for node in root.iter(tag=etree.Element) if node.get("eId")
+    )
+    expected = expected_eids(root)
+    taken = set(seen)
+    # An eId held by a non-provision element stays with it; a provision reusing it is repaired.
+    first_kept = {
+        node.get("eId") for node in root.iter(tag=etree.Element) if node.get("eId") and node.tag not in PROVISION_TAGS
+    }
+    repairs = []
+    for node, conventional in expected.items():
+        current = node.get("eId")
+        if current and (seen[current] == 1 or current not in first_kept):
+            first_kept.add(current)
+            continue
+        reason = "missing" if not current else "duplicate"
+        new = conventional
+        suffix = 2
+        while new in taken:
+            new = f"{conventional}_{suffix}"
+            suffix += 1
+        taken.add(new)
+        node.set("eId", new)
+        repairs.append(EidRepair(old=current, new=new, reason=reason))
+    return tuple(repairs)
+
+
+def duplicate_eids(root: etree._Element) -> list[str]:
+    """Return the eIds that occur more than once in a document."""
+    counts = Counter(node.get("eId") for node in root.iter(tag=etree.Element) if node.get("eId"))
+    return sorted(eid for eid, count in counts.items() if count > 1)
+
+
+__all__ = [
+    "AKN_NS",
+    "PREFIXES",
+    "PROVISION_TAGS",
+    "EidRepair",
+    "clean_num",
+    "duplicate_eids",
+    "expected_eids",
+    "generate_eids",
+    "is_provision",
+    "num_of",
+    "parent_provision",
+    "repair_eids",
+]

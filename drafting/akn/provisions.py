@@ -1,0 +1,145 @@
+"""Provision extraction: every hierarchical unit with its eId, number, heading, own text, children and path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .eids import PROVISION_TAGS, is_provision, num_of
+from .namespaces import akn
+
+_LABEL_TAGS = frozenset({akn("num"), akn("heading"), akn("subheading")})
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One hierarchical unit of a document, with its children."""
+
+    eId: str | None
+    element: str
+    num: str | None
+    heading: str | None
+    text: str
+    path: tuple[str, ...]
+    children: tuple[Provision, ...] = field(default=())
+
+    @property
+    def citation(self) -> str:
+        """The provision's printed citation, such as "5(b)(2)" or "16-62.2(B)(1)"."""
+        return cite(self.path)
+
+    def walk(self):
+        """Yield this provision and every descendant, depth first in document order."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    def as_dict(self) -> dict:
+        return {
+            "eId": self.eId,
+            "element": self.element,
+            "num": self.num,
+            "heading": self.heading,
+            "citation": self.citation,
+            "text": self.text,
+            "children": [child.as_dict() for child in self.children],
+        }
+
+
+def cite(path: tuple[str, ...]) -> str:
+    """Join printed numbers into a citation: ("5.", "(b)", "(2)") -> "5(b)(2)"; ("3.", "A.") -> "3(A)"."""
+    parts = []
+    for index, num in enumerate(path):
+        bare = num.strip().rstrip(".")
+        if index == 0 or (bare.startswith("(") and bare.endswith(")")):
+            parts.append(bare)
+        else:
+            parts.append(f"({bare.strip('()')})")
+    return "".join(parts)
+
+
+def _words(parts) -> str:
+    return " ".join(" ".join(parts).split())
+
+
+def own_text(node: etree._Element) -> str:
+    """Return a provision's own words: its intro, content and wrap-up, not its number, heading or children."""
+    parts: list[str] = []
+    for child in node:
+        if not isinstance(child.tag, str):
+            parts.append(child.tail or "")
+            continue
+        if child.tag in _LABEL_TAGS or child.tag in PROVISION_TAGS:
+            parts.append(child.tail or "")
+            continue
+        if any(True for _ in child.iter(tag=tuple(PROVISION_TAGS))):
+            # a container (e.g. a list wrapper) that holds provisions: take only text outside them
+            parts.append(_text_outside_provisions(child))
+        else:
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return _words(parts)
+
+
+def _text_outside_provisions(node: etree._Element) -> str:
+    parts = [node.text or ""]
+    for child in node:
+        if isinstance(child.tag, str) and child.tag not in PROVISION_TAGS:
+            parts.append(_text_outside_provisions(child))
+        parts.append(child.tail or "")
+    return " ".join(parts)
+
+
+def _heading(node: etree._Element) -> str | None:
+    heading = node.find(akn("heading"))
+    if heading is None:
+        return None
+    return _words(heading.itertext()) or None
+
+
+def _build(node: etree._Element, parent_path: tuple[str, ...]) -> Provision:
+    num = num_of(node)
+    path = (*parent_path, num) if num else parent_path
+    children = tuple(_build(child, path) for child in _child_provisions(node))
+    return Provision(
+        eId=node.get("eId"),
+        element=etree.QName(node).localname,
+        num=num,
+        heading=_heading(node),
+        text=own_text(node),
+        path=path,
+        children=children,
+    )
+
+
+def _child_provisions(node: etree._Element):
+    """Yield the provisions whose nearest provision ancestor is `node`."""
+    stack = list(reversed(list(node)))
+    while stack:
+        child = stack.pop()
+        if not isinstance(child.tag, str):
+            continue
+        if is_provision(child):
+            yield child
+        else:
+            stack.extend(reversed(list(child)))
+
+
+def extract_provisions(root: etree._Element) -> tuple[Provision, ...]:
+    """Return the top-level provisions of a document (outside <meta>), each with its subtree."""
+    meta = root.find(f"*/{akn('meta')}")
+    tops = []
+    for child in _child_provisions(root):
+        if meta is not None and meta in child.iterancestors():
+            continue
+        tops.append(_build(child, ()))
+    return tuple(tops)
+
+
+def iter_provisions(provisions: tuple[Provision, ...]):
+    """Yield every provision of a forest in document order."""
+    for top in provisions:
+        yield from top.walk()

@@ -1,0 +1,36 @@
+"""The HTTP API: blueprints, the OpenAPI document, problem+json errors."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api, Blueprint
+from sqlalchemy import text
+
+from drafting.api import problems
+from drafting.api.context import database
+from drafting.api.schemas import HealthSchema, ProblemSchema
+
+from .documents import blp as documents_blp
+
+health_blp = Blueprint("health", __name__, url_prefix="/api", description="Service health")
+
+
+@health_blp.route("/health", methods=["GET"])
+@health_blp.response(200, HealthSchema)
+@health_blp.doc(summary="Is the service up and its database reachable?", security=[])
+def health():
+    with database().session() as session:
+        session.execute(text("SELECT 1"))
+    return {"status": "ok", "database": "ok"}
+
+
+def init_app(app: Flask) -> Api:
+    """Register the API blueprints and generate the OpenAPI document from their schemas."""
+    api = Api(app, spec_kwargs={"info": {"description": "Draft and compare surveillance legislation in AKN 3.0"}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.spec.components.schema("ProblemSchema", schema=ProblemSchema)
+    api.register_blueprint(health_blp)
+    api.register_blueprint(documents_blp)
+    # flask-smorest registers its own JSON error handler; ours (problem+json) replace it
+    problems.init_app(app)
+    return api

@@ -1,0 +1,52 @@
+"""Bearer-token authentication and role checks for the API."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import g, request
+
+from drafting import services
+from drafting.errors import AuthenticationError, PermissionDeniedError
+
+from .context import database
+
+BEARER_SECURITY = [{"bearerAuth": []}]
+
+
+def current_principal() -> services.Principal:
+    """Return who the request acts as (set by `requires`)."""
+    return g.principal
+
+
+def _authenticate() -> services.Principal:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise AuthenticationError("expected an Authorization: Bearer <token> header, found none")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("expected an Authorization header with the Bearer scheme, found another scheme")
+    principal = services.authenticate_token(database(), token.strip())
+    if principal is None:
+        raise AuthenticationError("the bearer token is invalid or has been revoked")
+    return principal
+
+
+def requires(role: str):
+    """Require a valid bearer token whose user has at least `role`."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            principal = _authenticate()
+            if not principal.may(role):
+                raise PermissionDeniedError(
+                    f"this action needs the {role} role; {principal.name} is a {principal.role}"
+                )
+            g.principal = principal
+            return view(*args, **kwargs)
+
+        wrapped._apidoc = getattr(view, "_apidoc", {})  # keep flask-smorest's collected docs
+        return wrapped
+
+    return decorate

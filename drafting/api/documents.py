@@ -1,0 +1,221 @@
+"""Documents and their versions: create, list, read, save a new version, export, validate."""
+
+from __future__ import annotations
+
+from flask import Response, request, url_for
+from flask_smorest import Blueprint
+
+from drafting import services
+from drafting.api.auth import BEARER_SECURITY, current_principal, requires
+from drafting.api.context import database
+from drafting.api.http import AKN_XML, XML_TYPES, check_if_match, read_body, require_media_type, wants_xml
+from drafting.api.schemas import (
+    DocumentPageSchema,
+    DocumentQuerySchema,
+    DocumentSchema,
+    SaveQuerySchema,
+    TemplateRequestSchema,
+    ValidateQuerySchema,
+    ValidationReportSchema,
+    VersionListSchema,
+)
+
+blp = Blueprint("documents", __name__, url_prefix="/api", description="Akoma Ntoso documents and their versions")
+
+XML_BODY = {"schema": {"type": "string", "format": "binary"}}
+XML_RESPONSE = {AKN_XML: {"schema": {"type": "string"}}}
+PROBLEMS = {
+    code: {"description": text, "content": {"application/problem+json": {"schema": "ProblemSchema"}}}
+    for code, text in {
+        400: "unsafe or malformed input",
+        401: "missing or invalid bearer token",
+        403: "role too weak",
+        404: "no such document or version",
+        413: "body too large",
+        415: "unsupported media type",
+    }.items()
+}
+
+
+def _representation(stored: services.StoredVersion, *, with_provisions: bool = True) -> dict:
+    document, version = stored.document, stored.version
+    return {
+        "id": document.id,
+        "frbr_work_uri": document.frbr_work_uri,
+        "doc_type": document.doc_type,
+        "name": document.name,
+        "jurisdiction": document.jurisdiction,
+        "title": document.title,
+        "number": document.number,
+        "date": document.date,
+        "created_at": document.created_at,
+        "created_by": document.created_by,
+        "version": version.number,
+        "latest_version": document.latest_version,
+        "expression_uri": version.frbr_expression_uri,
+        "content_hash": version.content_hash,
+        "valid": version.valid,
+        "report": stored.report,
+        "provisions": services.provisions_of(version) if with_provisions else [],
+    }
+
+
+def _document_response(stored: services.StoredVersion, status: int = 200) -> Response:
+    """Serialise a document version as JSON or AKN XML (by Accept), with its strong ETag."""
+    etag = services.etag_of(stored.version)
+    if request.method == "GET" and request.if_none_match.contains(etag):
+        response = Response(status=304)
+    elif wants_xml():
+        response = Response(stored.version.xml.encode("utf-8"), status=status, mimetype=AKN_XML)
+    else:
+        response = Response(
+            DocumentSchema().dumps(_representation(stored)), status=status, mimetype="application/json"
+        )
+    response.set_etag(etag)
+    response.vary.add("Accept")
+    return response
+
+
+@blp.route("/documents", methods=["POST"])
+@blp.doc(
+    summary="Create a document",
+    description="From AKN XML (`application/akn+xml` or `application/xml`) or from a template (JSON). "
+    "Documents that do not validate strictly are stored with their validation report.",
+    security=BEARER_SECURITY,
+    requestBody={
+        "required": True,
+        "content": {
+            AKN_XML: XML_BODY,
+            "application/xml": XML_BODY,
+            "application/json": {"schema": TemplateRequestSchema},
+        },
+    },
+    responses={"201": {"description": "created", "content": {"application/json": {"schema": DocumentSchema}}},
+               **PROBLEMS, 409: {"description": "the work already exists"}},
+)
+@requires("drafter")
+def create_document():
+    kind = require_media_type(*XML_TYPES, "application/json")
+    author = current_principal().name
+    if kind == "application/json":
+        params = TemplateRequestSchema().load(request.get_json(silent=False) or {})
+        stored = services.create_document_from_template(database(), author=author, **params)
+    else:
+        stored = services.create_document_from_xml(database(), read_body(), author=author)
+    response = _document_response(stored, status=201)
+    response.headers["Location"] = url_for("documents.get_document", document_id=stored.document.id)
+    return response
+
+
+@blp.route("/documents", methods=["GET"])
+@blp.arguments(DocumentQuerySchema, location="query")
+@blp.response(200, DocumentPageSchema)
+@blp.doc(summary="List documents", security=BEARER_SECURITY, responses=PROBLEMS)
+@requires("viewer")
+def list_documents(query):
+    per_page = query["per_page"]
+    items, total = services.list_documents(
+        database(),
+        jurisdiction=query.get("jurisdiction"),
+        doc_type=query.get("type"),
+        q=query.get("q"),
+        offset=(query["page"] - 1) * per_page,
+        limit=per_page,
+    )
+    return {"items": items, "total": total, "page": query["page"], "per_page": per_page}
+
+
+@blp.route("/documents/<int:document_id>", methods=["GET"])
+@blp.doc(
+    summary="Read a document's latest version",
+    description="JSON metadata with provisions, or the AKN XML when `Accept: application/akn+xml`.",
+    security=BEARER_SECURITY,
+    responses={"200": {"description": "the document",
+                       "content": {"application/json": {"schema": DocumentSchema}, **XML_RESPONSE}}, **PROBLEMS},
+)
+@requires("viewer")
+def get_document(document_id: int):
+    return _document_response(services.get_document(database(), document_id))
+
+
+@blp.route("/documents/<int:document_id>", methods=["PUT"])
+@blp.arguments(SaveQuerySchema, location="query")
+@blp.doc(
+    summary="Save a new version",
+    description="The body is the whole AKN document. `If-Match` must carry the ETag of the version the edit is "
+    "based on: 412 when another save came first, 428 when the header is missing.",
+    security=BEARER_SECURITY,
+    requestBody={"required": True, "content": {AKN_XML: XML_BODY, "application/xml": XML_BODY}},
+    responses={"200": {"description": "the new version", "content": {"application/json": {"schema": DocumentSchema}}},
+               **PROBLEMS, 412: {"description": "stale If-Match"}, 428: {"description": "If-Match missing"}},
+)
+@requires("drafter")
+def save_document(query, document_id: int):
+    require_media_type(*XML_TYPES)
+    current = services.get_document(database(), document_id)
+    check_if_match(services.etag_of(current.version))
+    stored = services.save_version(
+        database(),
+        document_id,
+        read_body(),
+        base_version=current.version.number,
+        author=current_principal().name,
+        message=query.get("message") or request.headers.get("X-Version-Message"),
+    )
+    return _document_response(stored)
+
+
+@blp.route("/documents/<int:document_id>/versions", methods=["GET"])
+@blp.response(200, VersionListSchema)
+@blp.doc(summary="List a document's versions", security=BEARER_SECURITY, responses=PROBLEMS)
+@requires("viewer")
+def list_versions(document_id: int):
+    document, versions = services.list_versions(database(), document_id)
+    return {"document": document, "versions": versions}
+
+
+@blp.route("/documents/<int:document_id>/versions/<int:number>", methods=["GET"])
+@blp.doc(
+    summary="Read one version",
+    security=BEARER_SECURITY,
+    responses={"200": {"description": "the version",
+                       "content": {"application/json": {"schema": DocumentSchema}, **XML_RESPONSE}}, **PROBLEMS},
+)
+@requires("viewer")
+def get_version(document_id: int, number: int):
+    return _document_response(services.get_document(database(), document_id, number))
+
+
+@blp.route("/documents/<int:document_id>/export", methods=["GET"])
+@blp.doc(
+    summary="Export AKN XML for filing",
+    description="A strictly valid AKN document as a download named from its FRBR manifestation URI; 422 with the "
+    "validation report when the stored document cannot be made valid.",
+    security=BEARER_SECURITY,
+    parameters=[{"in": "query", "name": "version", "schema": {"type": "integer", "minimum": 1}}],
+    responses={"200": {"description": "the AKN file", "content": XML_RESPONSE}, **PROBLEMS,
+               422: {"description": "not strictly valid"}},
+)
+@requires("viewer")
+def export_document(document_id: int):
+    version = request.args.get("version", type=int)
+    exported = services.export_document(database(), document_id, version)
+    response = Response(exported.xml, mimetype=AKN_XML)
+    response.headers.set("Content-Disposition", "attachment", filename=exported.filename)
+    response.set_etag(exported.content_hash)
+    return response
+
+
+@blp.route("/validate", methods=["POST"])
+@blp.arguments(ValidateQuerySchema, location="query")
+@blp.response(200, ValidationReportSchema)
+@blp.doc(
+    summary="Validate a document without storing it",
+    security=BEARER_SECURITY,
+    requestBody={"required": True, "content": {AKN_XML: XML_BODY, "application/xml": XML_BODY}},
+    responses=PROBLEMS,
+)
+@requires("viewer")
+def validate_document(query):
+    require_media_type(*XML_TYPES)
+    return services.validate_upload(read_body(), strict=query["mode"] == "strict")

@@ -1,0 +1,68 @@
+"""HTTP details shared by the API views: bounded bodies, media types, entity tags."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from drafting.errors import (
+    PreconditionRequiredError,
+    RequestTooLargeError,
+    StaleVersionError,
+    UnsupportedMediaTypeError,
+)
+
+AKN_XML = "application/akn+xml"
+XML_TYPES = (AKN_XML, "application/xml", "text/xml")
+
+
+def read_body() -> bytes:
+    """Read the request body, refusing (413) anything above the upload limit, chunked bodies included."""
+    limit = current_app.config["DRAFTING_MAX_UPLOAD_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestTooLargeError(f"the body is {request.content_length} bytes; the limit is {limit}")
+    try:
+        data = request.stream.read(limit + 1)
+    except RequestEntityTooLarge:
+        raise RequestTooLargeError(f"the body is larger than the limit of {limit} bytes") from None
+    if len(data) > limit:
+        raise RequestTooLargeError(f"the body is larger than the limit of {limit} bytes")
+    return data
+
+
+def media_type() -> str:
+    """Return the request's media type without parameters, lowercased."""
+    return (request.mimetype or "").lower()
+
+
+def require_media_type(*accepted: str) -> str:
+    """Return the request's media type if it is one of `accepted`, else raise 415."""
+    found = media_type()
+    if found not in accepted:
+        raise UnsupportedMediaTypeError(
+            f"expected a body of type {', '.join(accepted)}, found {found or 'no Content-Type'}"
+        )
+    return found
+
+
+def wants_xml() -> bool:
+    """Tell whether the client prefers AKN XML over JSON."""
+    best = request.accept_mimetypes.best_match(["application/json", AKN_XML, "application/xml"])
+    return best in (AKN_XML, "application/xml")
+
+
+def check_if_match(current_etag: str) -> None:
+    """Enforce optimistic concurrency: If-Match must name the current version's ETag."""
+    header = request.headers.get("If-Match")
+    if not header:
+        raise PreconditionRequiredError(
+            "expected an If-Match header with the ETag of the version this edit is based on, found none"
+        )
+    if request.if_match.star_tag:
+        raise PreconditionRequiredError("If-Match: * is not enough; name the ETag of the version the edit is based on")
+    if not request.if_match.contains(current_etag):
+        raise StaleVersionError(
+            f'the document has changed since the version you edited; the current ETag is "{current_etag}"',
+            extra={"current_etag": f'"{current_etag}"'},
+        )
+

@@ -1,0 +1,114 @@
+"""Every error leaves the service as application/problem+json (RFC 9457), never as an HTML traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, json, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from drafting.errors import DraftingError, problem_document
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
+
+_HTTP_RULES = {
+    400: "bad-request",
+    401: "authentication",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    412: "stale-version",
+    413: "request-too-large",
+    415: "unsupported-media-type",
+    422: "invalid-request",
+    428: "if-match-required",
+    429: "rate-limited",
+}
+
+
+def problem_response(body: dict, status: int, headers: dict | None = None):
+    """Build a problem+json response."""
+    response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def handle_drafting_error(error: DraftingError):
+    headers = {}
+    if error.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="drafting"'
+        if "invalid" in error.detail:
+            headers["WWW-Authenticate"] += ', error="invalid_token"'
+    return problem_response(problem_document(error, instance=request.path), error.status, headers)
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    body = {
+        "type": "about:blank",
+        "title": error.name,
+        "status": status,
+        "detail": error.description or error.name,
+        "rule": _HTTP_RULES.get(status, "http-error"),
+        "instance": request.path,
+    }
+    # webargs/flask-smorest attach the field errors of a rejected request body or query
+    messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
+    if messages:
+        body["errors"] = messages
+        body["detail"] = "the request does not match its schema: " + _flatten(messages)
+    headers = dict(error.get_headers()) if status == 405 else {}
+    headers.pop("Content-Type", None)
+    return problem_response(body, status, headers)
+
+
+def handle_schema_error(error: ValidationError):
+    messages = {"json": error.messages}
+    body = {
+        "type": "about:blank",
+        "title": "Unprocessable request",
+        "status": 422,
+        "detail": "the request does not match its schema: " + _flatten(messages),
+        "rule": "invalid-request",
+        "instance": request.path,
+        "errors": messages,
+    }
+    return problem_response(body, 422)
+
+
+def handle_unexpected(error: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    body = {
+        "type": "about:blank",
+        "title": "Internal server error",
+        "status": 500,
+        "detail": "the server failed to handle this request; it has been logged",
+        "rule": "internal-error",
+        "instance": request.path,
+    }
+    return problem_response(body, 500)
+
+
+def _flatten(messages, prefix="") -> str:
+    parts = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            parts.append(_flatten(value, f"{prefix}{key}."))
+    elif isinstance(messages, list):
+        parts.append(f"{prefix.rstrip('.')}: {'; '.join(str(m) for m in messages)}")
+    else:
+        parts.append(f"{prefix.rstrip('.')}: {messages}")
+    return "; ".join(p for p in parts if p)
+
+
+def init_app(app: Flask) -> None:
+    """Register the problem+json handlers."""
+    app.register_error_handler(DraftingError, handle_drafting_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ValidationError, handle_schema_error)
+    app.register_error_handler(Exception, handle_unexpected)

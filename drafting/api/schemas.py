@@ -1,0 +1,140 @@
+"""marshmallow schemas, one per representation and direction; OpenAPI is generated from them."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from drafting.akn.templates import template_names
+
+
+class ProblemSchema(Schema):
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    rule = fields.String(metadata={"description": "the rule the request broke"})
+    instance = fields.String()
+
+
+class ValidationIssueSchema(Schema):
+    line = fields.Integer()
+    message = fields.String()
+
+
+class ValidationReportSchema(Schema):
+    valid = fields.Boolean()
+    mode = fields.String(validate=validate.OneOf(["strict", "lenient"]))
+    error_count = fields.Integer()
+    errors = fields.List(fields.Nested(ValidationIssueSchema))
+    normalisation = fields.List(fields.String())
+    duplicate_eids = fields.List(fields.String())
+
+
+class EidRepairSchema(Schema):
+    old = fields.String(allow_none=True)
+    new = fields.String()
+    reason = fields.String()
+
+
+class ImportReportSchema(Schema):
+    validation = fields.Nested(ValidationReportSchema)
+    normalisation = fields.List(fields.String())
+    eid_repairs = fields.List(fields.Nested(EidRepairSchema))
+
+
+class ProvisionSchema(Schema):
+    eId = fields.String(allow_none=True)
+    element = fields.String()
+    num = fields.String(allow_none=True)
+    heading = fields.String(allow_none=True)
+    citation = fields.String()
+    text = fields.String()
+    children = fields.List(fields.Nested(lambda: ProvisionSchema()))
+
+
+class DocumentSummarySchema(Schema):
+    id = fields.Integer()
+    frbr_uri = fields.String(attribute="frbr_work_uri")
+    doc_type = fields.String()
+    name = fields.String(allow_none=True)
+    jurisdiction = fields.String(allow_none=True)
+    title = fields.String()
+    number = fields.String(allow_none=True)
+    date = fields.String(allow_none=True)
+    version = fields.Integer(attribute="latest_version")
+    created_at = fields.DateTime()
+    created_by = fields.String(allow_none=True)
+
+
+class DocumentSchema(DocumentSummarySchema):
+    version = fields.Integer()
+    latest_version = fields.Integer()
+    expression_uri = fields.String(allow_none=True)
+    content_hash = fields.String()
+    valid = fields.Boolean()
+    report = fields.Nested(ImportReportSchema)
+    provisions = fields.List(fields.Nested(ProvisionSchema))
+
+
+class DocumentPageSchema(Schema):
+    items = fields.List(fields.Nested(DocumentSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class DocumentQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    jurisdiction = fields.String(validate=validate.Length(max=100))
+    type = fields.String(validate=validate.Length(max=50), metadata={"description": "AKN document type: act, bill"})
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "text in the title"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class TemplateRequestSchema(Schema):
+    template = fields.String(required=True, validate=validate.OneOf(template_names()))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    jurisdiction = fields.String(
+        required=True, validate=validate.Regexp(r"^[a-z]{2}(-[a-z0-9][a-z0-9-]*)?$"),
+        metadata={"example": "us-ma"},
+    )
+    number = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    date = fields.String(validate=validate.Regexp(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), metadata={"example": "2026-11-26"})
+
+
+class VersionSchema(Schema):
+    number = fields.Integer()
+    parent_number = fields.Integer(allow_none=True)
+    author = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    content_hash = fields.String()
+    expression_uri = fields.String(attribute="frbr_expression_uri", allow_none=True)
+    valid = fields.Boolean()
+
+
+class VersionListSchema(Schema):
+    document = fields.Nested(DocumentSummarySchema)
+    versions = fields.List(fields.Nested(VersionSchema))
+
+
+class SaveQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    message = fields.String(validate=validate.Length(max=1000), metadata={"description": "what this version changes"})
+
+
+class ValidateQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    mode = fields.String(load_default="strict", validate=validate.OneOf(["strict", "lenient"]))
+
+
+class HealthSchema(Schema):
+    status = fields.String()
+    database = fields.String()

@@ -1,0 +1,326 @@
+"""Use cases: the only place that combines the store with the pure core.
+
+Views and the CLI call these functions with a Database and plain values; they get plain values back
+(frozen dataclasses or model instances detached from their session).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+
+from werkzeug.security import generate_password_hash
+
+from drafting import akn
+from drafting.akn.frbr import Identification
+from drafting.errors import (
+    ConflictError,
+    InvalidDocumentError,
+    NotFoundError,
+    SchemaInvalidError,
+)
+from drafting.store import Database, repository
+from drafting.store.models import Document, Version
+
+ROLES = ("viewer", "drafter", "admin")
+TOKEN_PREFIX = "dft_"  # noqa: S105 - a visible prefix, not a secret
+TOKEN_USE_RESOLUTION = timedelta(minutes=5)
+
+
+# --- documents --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedDocument:
+    """An upload after parsing, normalisation, eId repair and validation: what the store receives."""
+
+    xml: bytes
+    content_hash: str
+    identification: Identification
+    report: dict
+    valid: bool
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A document with one of its versions (the one a request is about)."""
+
+    document: Document
+    version: Version
+    report: dict = field(default_factory=dict)
+
+
+def _is_akn_work_uri(uri: str) -> bool:
+    try:
+        akn.parse_frbr_uri(uri)
+    except Exception:
+        return False
+    return uri.startswith("/akn/")
+
+
+def prepare(root, *, notes: tuple[str, ...] = ()) -> PreparedDocument:
+    """Repair eIds, serialise canonically and validate strictly a parsed AKN tree."""
+    repairs = akn.repair_eids(root)
+    identification = akn.read_identification(root)
+    xml = akn.serialize(root)
+    validation = akn.validate(root, strict=True)
+    report = {
+        "validation": validation.as_dict(),
+        "normalisation": list(notes),
+        "eid_repairs": [repair.as_dict() for repair in repairs],
+    }
+    return PreparedDocument(
+        xml=xml,
+        content_hash=akn.content_hash(xml),
+        identification=identification,
+        report=report,
+        valid=validation.valid,
+    )
+
+
+def prepare_upload(data: bytes) -> PreparedDocument:
+    """Parse untrusted AKN bytes with the hardened parser and prepare them for storage."""
+    parsed = akn.parse_akn(data)
+    return prepare(parsed.root, notes=parsed.notes)
+
+
+def validate_upload(data: bytes, *, strict: bool = True) -> dict:
+    """Return the validation report of an uploaded document without storing it."""
+    parsed = akn.parse_akn(data)
+    report = akn.validate(parsed.root, strict=strict).as_dict()
+    report["normalisation"] = list(parsed.notes)
+    report["duplicate_eids"] = akn.duplicate_eids(parsed.root)
+    return report
+
+
+def _create(db: Database, prepared: PreparedDocument, *, author: str | None, message: str | None) -> StoredVersion:
+    ident = prepared.identification
+    with db.session() as session:
+        version = repository.create_document(
+            session,
+            frbr_work_uri=ident.work_uri,
+            work_uri_is_unique=_is_akn_work_uri(ident.work_uri),
+            doc_type=ident.doc_type,
+            name=ident.name,
+            jurisdiction=ident.jurisdiction,
+            title=ident.title,
+            number=ident.number,
+            date=ident.date,
+            xml=prepared.xml.decode("utf-8"),
+            content_hash=prepared.content_hash,
+            frbr_expression_uri=ident.expression_uri,
+            author=author,
+            message=message or "created",
+            valid=prepared.valid,
+            validation=prepared.report,
+        )
+        return StoredVersion(document=version.document, version=version, report=prepared.report)
+
+
+def create_document_from_xml(db: Database, data: bytes, *, author: str | None, message: str | None = None):
+    """Store an uploaded AKN document as version 1 of a new work (invalid ones are kept with their report)."""
+    return _create(db, prepare_upload(data), author=author, message=message or "uploaded")
+
+
+def create_document_from_template(
+    db: Database, template: str, *, title: str, jurisdiction: str, number: str, date: str | None, author: str | None
+) -> StoredVersion:
+    """Create a new, strictly valid document from a template."""
+    root = akn.build_document(template, title=title, jurisdiction=jurisdiction, number=number, date=date)
+    return _create(db, prepare(root), author=author, message=f"created from the {template} template")
+
+
+def save_version(
+    db: Database, document_id: int, data: bytes, *, base_version: int, author: str | None, message: str | None
+) -> StoredVersion:
+    """Append a new version of a work; the upload must name the same work and be based on the latest version."""
+    parsed = akn.parse_akn(data)
+    with db.session() as session:
+        document = repository.get_document(session, document_id)
+        if document is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        work_uri = document.frbr_work_uri
+    ident = akn.read_identification(parsed.root)
+    if ident.work_uri != work_uri:
+        raise ConflictError(
+            f"expected the work {work_uri} in the uploaded <meta>, found {ident.work_uri}; "
+            "a different work is a new document (POST /api/documents)"
+        )
+    if _is_akn_work_uri(work_uri):
+        # a new version is a new expression dated today; meta must say so
+        akn.set_identity(parsed.root, work_uri, expression_date=_today(), language=ident.language or "eng")
+    prepared = prepare(parsed.root, notes=parsed.notes)
+    with db.session() as session:
+        version = repository.save_version(
+            session,
+            document_id,
+            base_version=base_version,
+            xml=prepared.xml.decode("utf-8"),
+            content_hash=prepared.content_hash,
+            frbr_expression_uri=prepared.identification.expression_uri,
+            author=author,
+            message=message,
+            valid=prepared.valid,
+            validation=prepared.report,
+            title=prepared.identification.title,
+        )
+        return StoredVersion(document=version.document, version=version, report=prepared.report)
+
+
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def get_document(db: Database, document_id: int, version: int | None = None) -> StoredVersion:
+    """Return a document with its latest version, or the numbered one."""
+    with db.session(read_only=True) as session:
+        document = repository.get_document(session, document_id)
+        if document is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        found = repository.get_version(session, document_id, version)
+        if found is None:
+            raise NotFoundError(f"document {document_id} has no version {version}")
+        _ = found.xml  # load the deferred column while the session is open
+        return StoredVersion(document=document, version=found, report=found.validation or {})
+
+
+def list_documents(db: Database, *, jurisdiction=None, doc_type=None, q=None, offset=0, limit=50):
+    """Return a page of documents and the total count."""
+    with db.session(read_only=True) as session:
+        return repository.list_documents(
+            session, jurisdiction=jurisdiction, doc_type=doc_type, q=q, offset=offset, limit=limit
+        )
+
+
+def list_versions(db: Database, document_id: int) -> tuple[Document, list[Version]]:
+    """Return a document and its versions, oldest first."""
+    with db.session(read_only=True) as session:
+        document = repository.get_document(session, document_id)
+        if document is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        return document, repository.list_versions(session, document_id)
+
+
+def provisions_of(version: Version) -> list[dict]:
+    """Return the provision tree of a stored version as plain data."""
+    root = akn.parse_akn(version.xml.encode("utf-8")).root
+    return [provision.as_dict() for provision in akn.extract_provisions(root)]
+
+
+@dataclass(frozen=True)
+class Export:
+    """A strictly valid AKN document ready for filing."""
+
+    filename: str
+    xml: bytes
+    content_hash: str
+
+
+def export_document(db: Database, document_id: int, version: int | None = None) -> Export:
+    """Make a stored version strictly valid for filing, or say with the report why it cannot be."""
+    stored = get_document(db, document_id, version)
+    root = akn.parse_akn(stored.version.xml.encode("utf-8")).root
+    akn.repair_eids(root)
+    ident = akn.read_identification(root)
+    report = akn.validate(root, strict=True)
+    if not report.valid:
+        raise SchemaInvalidError(
+            f"version {stored.version.number} of document {document_id} does not validate strictly against the "
+            f"AKN 3.0 schema ({report.error_count} errors); the first: {report.errors[0].message}",
+            extra={"validation": report.as_dict()},
+        )
+    xml = akn.serialize(root)
+    filename = akn.export_filename(ident.manifestation_uri, fallback=f"document-{document_id}-v{stored.version.number}")
+    return Export(filename=filename, xml=xml, content_hash=akn.content_hash(xml))
+
+
+def etag_of(version: Version) -> str:
+    """Return the strong entity tag of a stored version (without quotes)."""
+    return f"v{version.number}-{version.content_hash[:24]}"
+
+
+# --- samples ----------------------------------------------------------------------------------------------------
+
+
+def seed(db: Database, *, author: str = "seed") -> list[StoredVersion]:
+    """Load the sample documents that are not stored yet; return the ones added."""
+    added = []
+    for item in sorted(resources.files("drafting.samples").iterdir(), key=lambda entry: entry.name):
+        if not item.name.endswith(".xml"):
+            continue
+        prepared = prepare_upload(item.read_bytes())
+        with db.session() as session:
+            if repository.get_document_by_uri(session, prepared.identification.work_uri) is not None:
+                continue
+        added.append(_create(db, prepared, author=author, message="sample document"))
+    return added
+
+
+# --- accounts ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts as."""
+
+    name: str
+    role: str
+
+    def may(self, role: str) -> bool:
+        """Tell whether this principal has at least the given role."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise InvalidDocumentError(f"expected a role among {', '.join(ROLES)}, found {role!r}")
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of an API token (tokens are random, so a plain SHA-256 is enough)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_user(db: Database, name: str, role: str, password: str | None = None) -> Principal:
+    """Create an account; a password enables browser sign-in."""
+    _check_role(role)
+    password_hash = generate_password_hash(password) if password else None
+    with db.session() as session:
+        user = repository.create_user(session, name, role, password_hash)
+        return Principal(user.name, user.role)
+
+
+def create_token(db: Database, name: str, role: str, label: str = "") -> tuple[Principal, str]:
+    """Create a user if needed (with this role) and a new API token for them; return the token once."""
+    _check_role(role)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with db.session() as session:
+        user = repository.get_user(session, name)
+        if user is None:
+            user = repository.create_user(session, name, role)
+        elif user.role != role:
+            repository.set_user_role(session, user, role)
+        repository.add_token(session, user, hash_token(token), label)
+        return Principal(user.name, user.role), token
+
+
+def authenticate_token(db: Database, token: str) -> Principal | None:
+    """Return the principal an API token belongs to, or None."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    digest = hash_token(token)
+    with db.session(read_only=True) as session:
+        found = repository.find_token(session, digest)
+        if found is None or not hmac.compare_digest(found.token_hash, digest):
+            return None
+        principal = Principal(found.user.name, found.user.role)
+        last_used = found.last_used_at
+    # record use at most every few minutes, so that reads do not turn into writes
+    if last_used is None or datetime.now(UTC) - last_used > TOKEN_USE_RESOLUTION:
+        with db.session() as session:
+            repository.record_token_use(session, found.id)
+    return principal

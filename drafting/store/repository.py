@@ -1,0 +1,276 @@
+"""Reads and writes of the store: plain functions that take a Session first and return model instances.
+
+They never commit: the caller's `Database.session()` block is the transaction. Absence that is normal returns
+None; a write that clashes with what is stored raises ConflictError or StaleVersionError, and leaves the session
+usable (the failed statement is undone through a savepoint).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload, undefer
+
+from drafting.errors import ConflictError, DraftingError, NotFoundError, StaleVersionError
+from drafting.store.models import ROLES, ApiToken, Document, User, Version, utcnow
+
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+# --- users and tokens -------------------------------------------------------------------------------------------
+
+
+def create_user(session: Session, name: str, role: str, password_hash: str | None = None) -> User:
+    """Add a user; ConflictError if the name is taken."""
+    _check_role(role)
+    if get_user(session, name) is not None:
+        raise ConflictError(f"a user named {name!r} already exists", extra={"name": name})
+    user = User(name=name, role=role, password_hash=password_hash)
+    try:
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError as error:
+        if get_user(session, name) is None:
+            raise
+        raise ConflictError(f"a user named {name!r} already exists", extra={"name": name}) from error
+    return user
+
+
+def get_user(session: Session, name: str) -> User | None:
+    """Return the user with this name, or None."""
+    return session.scalars(select(User).where(User.name == name)).one_or_none()
+
+
+def set_user_role(session: Session, name: str, role: str) -> User:
+    """Give a user another role; NotFoundError if there is no such user."""
+    _check_role(role)
+    user = _require_user(session, name)
+    user.role = role
+    session.flush()
+    return user
+
+
+def set_password_hash(session: Session, name: str, password_hash: str | None) -> User:
+    """Replace a user's password hash (None disables password login); NotFoundError if there is no such user."""
+    user = _require_user(session, name)
+    user.password_hash = password_hash
+    session.flush()
+    return user
+
+
+def add_token(session: Session, user: User, token_hash: str, label: str = "") -> ApiToken:
+    """Store the SHA-256 hex digest of a new API token for a user."""
+    if not _SHA256_HEX.fullmatch(token_hash):
+        raise ValueError(f"expected a token hash of 64 lowercase hex digits, found {len(token_hash)} characters")
+    token = ApiToken(user_id=user.id, token_hash=token_hash, label=label)
+    session.add(token)
+    session.flush()
+    return token
+
+
+def find_token(session: Session, token_hash: str) -> ApiToken | None:
+    """Return the token with this hash, its user loaded; None if unknown."""
+    return session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == token_hash).options(joinedload(ApiToken.user))
+    ).one_or_none()
+
+
+def record_token_use(session: Session, token_id: int) -> None:
+    """Record that a token was used now."""
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
+
+
+# --- documents and versions -------------------------------------------------------------------------------------
+
+
+def create_document(
+    session: Session,
+    *,
+    frbr_work_uri: str,
+    work_uri_is_unique: bool = True,
+    doc_type: str,
+    name: str | None,
+    jurisdiction: str | None,
+    title: str,
+    number: str | None,
+    date: str | None,
+    xml: str,
+    content_hash: str,
+    frbr_expression_uri: str | None,
+    author: str | None,
+    message: str | None,
+    valid: bool,
+    validation: dict[str, Any],
+) -> Version:
+    """Add a work and its version 1; ConflictError if a unique work URI is already stored."""
+    work_key = frbr_work_uri if work_uri_is_unique else None
+    if work_key is not None and _work_key_taken(session, work_key):
+        raise _work_exists(frbr_work_uri)
+    document = Document(
+        frbr_work_uri=frbr_work_uri,
+        work_key=work_key,
+        doc_type=doc_type,
+        name=name,
+        jurisdiction=jurisdiction,
+        title=title,
+        number=number,
+        date=date,
+        latest_version=1,
+        created_by=author,
+    )
+    version = Version(
+        document=document,
+        number=1,
+        parent_number=None,
+        xml=xml,
+        content_hash=content_hash,
+        frbr_expression_uri=frbr_expression_uri,
+        author=author,
+        message=message,
+        valid=valid,
+        validation=validation,
+    )
+    try:
+        with session.begin_nested():
+            session.add_all([document, version])
+    except IntegrityError as error:
+        # Another transaction stored the same work between our check and our insert.
+        if work_key is None or not _work_key_taken(session, work_key):
+            raise
+        raise _work_exists(frbr_work_uri) from error
+    return version
+
+
+def save_version(
+    session: Session,
+    document_id: int,
+    *,
+    base_version: int,
+    xml: str,
+    content_hash: str,
+    frbr_expression_uri: str | None,
+    author: str | None,
+    message: str | None,
+    valid: bool,
+    validation: dict[str, Any],
+    title: str | None = None,
+) -> Version:
+    """Append version base_version + 1 if base_version is the latest; StaleVersionError otherwise."""
+    # FOR UPDATE makes a concurrent save on PostgreSQL wait here and then read the new latest_version;
+    # on SQLite the transaction already holds the write lock (BEGIN IMMEDIATE).
+    document = session.scalars(
+        select(Document).where(Document.id == document_id).with_for_update().execution_options(populate_existing=True)
+    ).one_or_none()
+    if document is None:
+        raise NotFoundError(f"no document with id {document_id}", extra={"document_id": document_id})
+    if base_version != document.latest_version:
+        raise _stale(base_version, document.latest_version)
+    version = Version(
+        document_id=document.id,
+        number=base_version + 1,
+        parent_number=base_version,
+        xml=xml,
+        content_hash=content_hash,
+        frbr_expression_uri=frbr_expression_uri,
+        author=author,
+        message=message,
+        valid=valid,
+        validation=validation,
+    )
+    try:
+        with session.begin_nested():
+            session.add(version)
+            document.latest_version = version.number
+            if title is not None:
+                document.title = title
+    except IntegrityError as error:
+        # The unique (document_id, number) constraint caught a save that slipped past the lock.
+        latest = session.scalar(select(func.max(Version.number)).where(Version.document_id == document_id))
+        raise _stale(base_version, latest) from error
+    return version
+
+
+def _work_key_taken(session: Session, work_key: str) -> bool:
+    return session.scalar(select(Document.id).where(Document.work_key == work_key)) is not None
+
+
+def get_document(session: Session, document_id: int) -> Document | None:
+    """Return the document with this id, or None."""
+    return session.get(Document, document_id)
+
+
+def get_document_by_uri(session: Session, frbr_work_uri: str) -> Document | None:
+    """Return the (first) document with this FRBR work URI, or None."""
+    return session.scalars(
+        select(Document).where(Document.frbr_work_uri == frbr_work_uri).order_by(Document.id).limit(1)
+    ).one_or_none()
+
+
+def get_version(session: Session, document_id: int, number: int | None = None) -> Version | None:
+    """Return a version with its XML loaded (the latest when number is None), or None."""
+    query = select(Version).where(Version.document_id == document_id).options(undefer(Version.xml))
+    if number is not None:
+        query = query.where(Version.number == number)
+    return session.scalars(query.order_by(Version.number.desc()).limit(1)).first()
+
+
+def list_versions(session: Session, document_id: int) -> list[Version]:
+    """Return the history of a document, oldest first, without loading the XML of each version."""
+    return list(session.scalars(select(Version).where(Version.document_id == document_id).order_by(Version.number)))
+
+
+def list_documents(
+    session: Session,
+    *,
+    jurisdiction: str | None = None,
+    doc_type: str | None = None,
+    q: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[Document], int]:
+    """Return one page of documents ordered by id, and how many match in all."""
+    conditions = []
+    if jurisdiction is not None:
+        conditions.append(Document.jurisdiction == jurisdiction)
+    if doc_type is not None:
+        conditions.append(Document.doc_type == doc_type)
+    if q:
+        conditions.append(Document.title.ilike(f"%{_escape_like(q)}%", escape="\\"))
+    total = session.scalar(select(func.count()).select_from(Document).where(*conditions)) or 0
+    documents = session.scalars(
+        select(Document).where(*conditions).order_by(Document.id).offset(offset).limit(limit)
+    ).all()
+    return list(documents), total
+
+
+# --- helpers ----------------------------------------------------------------------------------------------------
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise DraftingError(f"expected a role among {', '.join(ROLES)}; found {role!r}", extra={"role": role})
+
+
+def _require_user(session: Session, name: str) -> User:
+    user = get_user(session, name)
+    if user is None:
+        raise NotFoundError(f"no user named {name!r}", extra={"name": name})
+    return user
+
+
+def _escape_like(text: str) -> str:
+    """Make LIKE wildcards in user input match themselves (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _work_exists(frbr_work_uri: str) -> ConflictError:
+    return ConflictError(f"a work with the URI {frbr_work_uri} already exists", extra={"frbr_work_uri": frbr_work_uri})
+
+
+def _stale(base_version: int, latest: int | None) -> StaleVersionError:
+    return StaleVersionError(
+        f"version {base_version} is not the latest; the latest is {latest}",
+        extra={"base_version": base_version, "latest_version": latest},
+    )
