@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 import sys
 from pathlib import Path
 
@@ -13,11 +14,19 @@ from drafting import akn, services
 from drafting.errors import DraftingError
 
 
-def _database():
+@contextmanager
+def _database(*, migrate: bool = True):
+    """Yield the Database the settings name, migrated, and release its connections afterwards."""
     from drafting.config import load_settings
     from drafting.store import Database
 
-    return Database(load_settings()["DATABASE_URL"])
+    database = Database(load_settings()["DATABASE_URL"])
+    try:
+        if migrate:
+            database.migrate()
+        yield database
+    finally:
+        database.dispose()
 
 
 def _fail(error: DraftingError) -> None:
@@ -58,7 +67,8 @@ def validate(file: Path, lenient: bool) -> None:
 def export(document_id: int, version: int | None, output: Path | None) -> None:
     """Export document DOCUMENT_ID as strictly valid AKN XML for filing."""
     try:
-        exported = services.export_document(_database(), document_id, version)
+        with _database() as database:
+            exported = services.export_document(database, document_id, version)
     except DraftingError as error:
         _fail(error)
     if output:
@@ -79,9 +89,8 @@ def token() -> None:
 @click.option("--label", default="", help="What the token is for.")
 def token_create(name: str, role: str, label: str) -> None:
     """Create an API token; the token is the last line printed."""
-    database = _database()
-    database.migrate()
-    principal, secret = services.create_token(database, name, role, label)
+    with _database() as database:
+        principal, secret = services.create_token(database, name, role, label)
     click.echo(f"token for {principal.name} ({principal.role}); it is shown only once:")
     click.echo(secret)
 
@@ -101,10 +110,9 @@ def user_create(name: str, role: str, password_stdin: bool) -> None:
     if password_stdin and len(password or "") < 8:
         click.echo("error: the password must have at least 8 characters", err=True)
         sys.exit(2)
-    database = _database()
-    database.migrate()
     try:
-        principal = services.create_user(database, name, role, password)
+        with _database() as database:
+            principal = services.create_user(database, name, role, password)
     except DraftingError as error:
         _fail(error)
     click.echo(f"created {principal.name} ({principal.role})")
@@ -113,9 +121,8 @@ def user_create(name: str, role: str, password_stdin: bool) -> None:
 @main.command()
 def seed() -> None:
     """Load the sample documents (a statewide bill and four ordinances) that are not stored yet."""
-    database = _database()
-    database.migrate()
-    added = services.seed(database)
+    with _database() as database:
+        added = services.seed(database)
     for stored in added:
         click.echo(f"{stored.document.id}\t{stored.document.frbr_work_uri}\t{stored.document.title}")
     click.echo(f"{len(added)} sample documents added")
@@ -129,8 +136,8 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database schema to the latest revision."""
-    _database().migrate()
-    click.echo("database is at the latest revision")
+    with _database():
+        click.echo("database is at the latest revision")
 
 
 @main.command()
@@ -141,15 +148,13 @@ def db_upgrade() -> None:
 @click.option("--demo", is_flag=True, help="Load the samples and print a demo token before starting.")
 def serve(host: str, port: int, workers: int, dev: bool, demo: bool) -> None:
     """Start the service (gunicorn, or the Flask server with --dev)."""
-    database = _database()
-    database.migrate()
-    if demo:
-        services.seed(database)
-        _, secret = services.create_token(database, "demo", "drafter", "printed by drafting serve --demo")
-        click.echo(f"Service: http://{host}:{port}/")
-        click.echo(f"Try:     curl -H 'Authorization: Bearer {secret}' http://{host}:{port}/api/documents")
-        click.echo(f"Demo token (drafter): {secret}")
-    database.dispose()
+    with _database() as database:
+        if demo:
+            services.seed(database)
+            _, secret = services.create_token(database, "demo", "drafter", "printed by drafting serve --demo")
+            click.echo(f"Service: http://{host}:{port}/")
+            click.echo(f"Try:     curl -H 'Authorization: Bearer {secret}' http://{host}:{port}/api/documents")
+            click.echo(f"Demo token (drafter): {secret}")
     if dev:
         from drafting import create_app
 

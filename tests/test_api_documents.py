@@ -78,6 +78,12 @@ def test_health_and_openapi_need_no_token(client):
     assert "bearerAuth" in spec["components"]["securitySchemes"]
 
 
+def test_generated_openapi_document_is_valid_openapi_3(client):
+    from openapi_spec_validator import validate
+
+    validate(client.get("/api/openapi.json").get_json())
+
+
 def test_list_filters_by_jurisdiction_type_and_title_text(client, auth):
     create(client, auth)
     create(client, auth, sample_bytes("us-ma-bayport-ordinance-16-62.xml"))

@@ -144,6 +144,10 @@ def set_identity(root: etree._Element, work_uri: str, *, expression_date: str, l
     number = work.find(akn("FRBRnumber"))
     if number is not None:
         number.set("value", uri.number)
+    work_date = work.find(akn("FRBRdate"))
+    if work_date is not None and not (work_date.get("date") or "").startswith(uri.date):
+        # the work's date must fall within the date its URI names (a year, or a whole date)
+        work_date.set("date", uri.date if len(uri.date) == 10 else f"{uri.date[:4]}-01-01")
     _set(expression, "FRBRthis", "value", uri.expression_uri())
     _set(expression, "FRBRuri", "value", uri.expression_uri(work_component=False))
     _set(expression, "FRBRdate", "date", expression_date)
@@ -157,6 +161,6 @@ def set_identity(root: etree._Element, work_uri: str, *, expression_date: str, l
 def export_filename(manifestation_uri: str | None, fallback: str) -> str:
     """Derive a safe download name from a manifestation URI (never from the request)."""
     source = manifestation_uri or fallback
-    name = re.sub(r"[^A-Za-z0-9@._-]+", "-", source.replace("/!", "-")).strip("-.")
-    name = re.sub(r"-{2,}", "-", name)[:180] or "document"
+    name = re.sub(r"[^A-Za-z0-9@._-]+", "-", source.replace("/!", "-"))
+    name = re.sub(r"\.{2,}", ".", re.sub(r"-{2,}", "-", name))[:180].strip("-.") or "document"
     return name if name.endswith(".xml") else f"{name}.xml"

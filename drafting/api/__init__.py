@@ -24,11 +24,17 @@ def health():
     return {"status": "ok", "database": "ok"}
 
 
+class ProblemApi(Api):
+    """flask-smorest's Api, documenting errors as problem details."""
+
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+
 def init_app(app: Flask) -> Api:
     """Register the API blueprints and generate the OpenAPI document from their schemas."""
-    api = Api(app, spec_kwargs={"info": {"description": "Draft and compare surveillance legislation in AKN 3.0"}})
+    api = ProblemApi(app, spec_kwargs={"info": {"description": "Draft and compare surveillance legislation in AKN 3.0"}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    api.spec.components.schema("ProblemSchema", schema=ProblemSchema)
     api.register_blueprint(health_blp)
     api.register_blueprint(documents_blp)
     # flask-smorest registers its own JSON error handler; ours (problem+json) replace it

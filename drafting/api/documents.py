@@ -11,6 +11,7 @@ from drafting.api.context import database
 from drafting.api.http import AKN_XML, XML_TYPES, check_if_match, read_body, require_media_type, wants_xml
 from drafting.api.schemas import (
     DocumentPageSchema,
+    ProblemSchema,
     DocumentQuerySchema,
     DocumentSchema,
     SaveQuerySchema,
@@ -25,14 +26,18 @@ blp = Blueprint("documents", __name__, url_prefix="/api", description="Akoma Nto
 XML_BODY = {"schema": {"type": "string", "format": "binary"}}
 XML_RESPONSE = {AKN_XML: {"schema": {"type": "string"}}}
 PROBLEMS = {
-    code: {"description": text, "content": {"application/problem+json": {"schema": "ProblemSchema"}}}
+    code: {"description": text, "content": {"application/problem+json": {"schema": ProblemSchema}}}
     for code, text in {
         400: "unsafe or malformed input",
         401: "missing or invalid bearer token",
         403: "role too weak",
         404: "no such document or version",
         413: "body too large",
+        409: "the work already exists, or the upload names another work",
+        412: "another save came first (stale If-Match)",
         415: "unsupported media type",
+        422: "the request or the stored document does not satisfy a rule",
+        428: "If-Match missing",
     }.items()
 }
 
@@ -91,7 +96,7 @@ def _document_response(stored: services.StoredVersion, status: int = 200) -> Res
         },
     },
     responses={"201": {"description": "created", "content": {"application/json": {"schema": DocumentSchema}}},
-               **PROBLEMS, 409: {"description": "the work already exists"}},
+               **PROBLEMS},
 )
 @requires("drafter")
 def create_document():
@@ -147,7 +152,7 @@ def get_document(document_id: int):
     security=BEARER_SECURITY,
     requestBody={"required": True, "content": {AKN_XML: XML_BODY, "application/xml": XML_BODY}},
     responses={"200": {"description": "the new version", "content": {"application/json": {"schema": DocumentSchema}}},
-               **PROBLEMS, 412: {"description": "stale If-Match"}, 428: {"description": "If-Match missing"}},
+               **PROBLEMS},
 )
 @requires("drafter")
 def save_document(query, document_id: int):
@@ -193,8 +198,7 @@ def get_version(document_id: int, number: int):
     "validation report when the stored document cannot be made valid.",
     security=BEARER_SECURITY,
     parameters=[{"in": "query", "name": "version", "schema": {"type": "integer", "minimum": 1}}],
-    responses={"200": {"description": "the AKN file", "content": XML_RESPONSE}, **PROBLEMS,
-               422: {"description": "not strictly valid"}},
+    responses={"200": {"description": "the AKN file", "content": XML_RESPONSE}, **PROBLEMS},
 )
 @requires("viewer")
 def export_document(document_id: int):
