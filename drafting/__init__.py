@@ -14,7 +14,9 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder="../static", static_url_path="/static")
     app.config.from_mapping(load_settings())
     app.config.update(config or {})
-    app.config["DRAFTING_MAX_UPLOAD_BYTES"] = app.config["MAX_CONTENT_LENGTH"]
+    # Werkzeug hands out at most MAX_CONTENT_LENGTH bytes of a chunked body without complaint; one byte of
+    # headroom lets read_body() see that a body went past the upload limit and answer 413.
+    app.config["MAX_CONTENT_LENGTH"] = app.config["DRAFTING_MAX_UPLOAD_BYTES"] + 1
     database = Database(app.config["DATABASE_URL"])
     app.extensions["drafting.database"] = database
     api.init_app(app)

@@ -44,7 +44,6 @@ def load_settings() -> dict:
         "DATABASE_URL": database_url,
         "SECRET_KEY": _secret_key(folder),
         "INSTANCE_PATH": str(folder),
-        "MAX_CONTENT_LENGTH": max_upload,
         "DRAFTING_MAX_UPLOAD_BYTES": max_upload,
         "API_TITLE": "Drafting service API",
         "API_VERSION": "1",

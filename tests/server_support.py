@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -108,9 +109,11 @@ class Server:
                 **self.env,
             }
             command = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{self.port}",
-                       "--workers", str(self.workers), "--graceful-timeout", "2", "drafting:create_app()"]
+                       "--workers", str(self.workers), "--graceful-timeout", "2",
+                       # gunicorn 27 opens a control socket at one fixed path per user; servers would share it
+                       "--no-control-socket", "drafting:create_app()"]
             with open(self.log_path, "wb") as log:
-                self.process = subprocess.Popen(  # noqa: S603 - fixed command
+                self.process = subprocess.Popen(
                     command, cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL, start_new_session=True,
                 )
@@ -160,18 +163,14 @@ class Server:
             return
         if self.process.poll() is None:
             _signal_group(self.process.pid, signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                pass
         _signal_group(self.process.pid, signal.SIGKILL)
         self._reap()
 
     def _reap(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            pass
         # Workers orphaned by a killed master are reparented to init; wait until none of the group is left.
         deadline = time.monotonic() + STOP_SECONDS
         while _group_alive(self.process.pid) and time.monotonic() < deadline:
@@ -188,17 +187,13 @@ class Server:
 
 
 def _signal_pid(pid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _group_alive(pgid: int) -> bool:

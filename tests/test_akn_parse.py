@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 from pathlib import Path
@@ -66,10 +67,8 @@ def test_attack_payload_is_rejected_naming_the_rule(name, rule):
 def test_attack_payload_is_answered_within_one_second(name):
     data = attack(name)
     started = time.perf_counter()
-    try:
+    with contextlib.suppress(UnsafeXmlError):
         parse_akn(data)
-    except UnsafeXmlError:
-        pass
     assert time.perf_counter() - started < 1.0
 
 

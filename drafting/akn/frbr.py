@@ -12,7 +12,7 @@ from drafting.errors import InvalidDocumentError, InvalidFrbrUriError
 
 from .namespaces import akn, xpath
 
-JURISDICTION = re.compile(r"^[a-z]{2}(-[a-z0-9][a-z0-9-]*)?$")
+JURISDICTION = re.compile(r"^[a-z]{2}(-[a-z0-9]+)*$")
 DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 
 

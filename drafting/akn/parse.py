@@ -21,12 +21,12 @@ class ParseLimits:
     """Bounds on what an upload may contain."""
 
     max_bytes: int = 16 * 1024 * 1024
-    max_depth: int = 256  # enforced by libxml2 itself while huge_tree is off
     max_attributes: int = 64
     max_elements: int = 2_000_000
 
 
 DEFAULT_LIMITS = ParseLimits()
+MAX_DEPTH = 256  # libxml2's own limit while huge_tree is off; it stops the parse, so it is not configurable
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def parse_xml(data: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> etree._Eleme
     except etree.XMLSyntaxError as exc:
         message = str(exc)
         if "Excessive depth" in message:
-            raise UnsafeXmlError(f"document nests deeper than {limits.max_depth} levels") from None
+            raise UnsafeXmlError(f"document nests deeper than {MAX_DEPTH} levels") from None
         if "amplification" in message or "entity" in message.lower():
             raise UnsafeXmlError(f"entity references are not allowed ({message})") from None
         raise MalformedXmlError(f"not well-formed XML: {message}") from None

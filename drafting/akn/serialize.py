@@ -12,6 +12,12 @@ from lxml import etree
 
 def serialize(root: etree._Element) -> bytes:
     """Serialise an AKN tree as UTF-8 with an XML declaration, exactly preserving its text."""
+    for node in root.iter():
+        # an empty string and no text serialise differently (<num></num> vs <num/>) but parse the same
+        if node.text == "" and isinstance(node.tag, str):
+            node.text = None
+        if node.tail == "":
+            node.tail = None
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 

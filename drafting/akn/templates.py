@@ -60,8 +60,10 @@ def build_document(name: str, *, title: str, jurisdiction: str, number: str, dat
     if not JURISDICTION.match(jurisdiction):
         raise TemplateError(f"expected a jurisdiction code such as 'us-ma' or 'us-ma-boston', found {jurisdiction!r}")
     date = date or Date.today().isoformat()
-    if not DATE.match(date) or len(date) != 10:
-        raise TemplateError(f"expected a date YYYY-MM-DD, found {date!r}")
+    try:
+        Date.fromisoformat(date if DATE.match(date) and len(date) == 10 else "")
+    except ValueError:
+        raise TemplateError(f"expected a date YYYY-MM-DD, found {date!r}") from None
     title = " ".join((title or "").split())
     if not title:
         raise TemplateError("expected a title, found an empty one")

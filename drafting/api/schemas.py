@@ -98,7 +98,7 @@ class TemplateRequestSchema(Schema):
     template = fields.String(required=True, validate=validate.OneOf(template_names()))
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
     jurisdiction = fields.String(
-        required=True, validate=validate.Regexp(r"^[a-z]{2}(-[a-z0-9][a-z0-9-]*)?$"),
+        required=True, validate=validate.Regexp(r"^[a-z]{2}(-[a-z0-9]+)*$"),
         metadata={"example": "us-ma"},
     )
     number = fields.String(required=True, validate=validate.Length(min=1, max=100))
