@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from contextlib import contextmanager
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click

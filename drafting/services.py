@@ -148,12 +148,43 @@ def save_version(
     if ident.work_uri != work_uri:
         raise ConflictError(
             f"expected the work {work_uri} in the uploaded <meta>, found {ident.work_uri}; "
-            "a different work is a new document (POST /api/documents)"
+            "a different work is a new document (POST /api/documents), or rename this one (POST .../rename)"
         )
     if _is_akn_work_uri(work_uri):
         # a new version is a new expression dated today; meta must say so
         akn.set_identity(parsed.root, work_uri, expression_date=_today(), language=ident.language or "eng")
-    prepared = prepare(parsed.root, notes=parsed.notes)
+    return _append_version(
+        db, document_id, prepare(parsed.root, notes=parsed.notes),
+        base_version=base_version, author=author, message=message,
+    )
+
+
+def rename_document(
+    db: Database, document_id: int, frbr_uri: str, *, base_version: int, author: str | None, message: str | None = None
+) -> StoredVersion:
+    """Give a work a new FRBR work URI: a new version whose work, expression and manifestation all agree."""
+    uri = akn.parse_frbr_uri(frbr_uri)
+    current = get_document(db, document_id)
+    root = akn.parse_akn(current.version.xml.encode("utf-8")).root
+    doc_type = current.document.doc_type
+    if uri.doctype != doc_type:
+        raise InvalidDocumentError(f"expected a work URI for a {doc_type}, found one for a {uri.doctype}: {frbr_uri}")
+    work_uri = "/akn" + uri.work_uri(work_component=False).removeprefix("/akn")
+    language = akn.read_identification(root).language or "eng"
+    akn.set_identity(root, work_uri, expression_date=_today(), language=language)
+    return _append_version(
+        db, document_id, prepare(root),
+        base_version=base_version, author=author,
+        message=message or f"renamed from {current.document.frbr_work_uri} to {work_uri}",
+        rename=True,
+    )
+
+
+def _append_version(
+    db: Database, document_id: int, prepared: PreparedDocument, *, base_version: int, author: str | None,
+    message: str | None, rename: bool = False,
+) -> StoredVersion:
+    ident = prepared.identification
     with db.session() as session:
         version = repository.save_version(
             session,
@@ -161,13 +192,18 @@ def save_version(
             base_version=base_version,
             xml=prepared.xml.decode("utf-8"),
             content_hash=prepared.content_hash,
-            frbr_expression_uri=prepared.identification.expression_uri,
+            frbr_expression_uri=ident.expression_uri,
             author=author,
             message=message,
             valid=prepared.valid,
             validation=prepared.report,
-            title=prepared.identification.title,
+            title=ident.title,
         )
+        if rename:
+            repository.rename_work(
+                session, version.document, frbr_work_uri=ident.work_uri,
+                jurisdiction=ident.jurisdiction, number=ident.number, date=ident.date,
+            )
         return StoredVersion(document=version.document, version=version, report=prepared.report)
 
 

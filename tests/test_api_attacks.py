@@ -57,5 +57,5 @@ def test_hostile_text_comes_back_as_json_data_and_literal_text(client, auth):
     assert "{{7*7}}" in created.get_json()["provisions"][0]["text"]
     assert "49" not in created.get_json()["provisions"][0]["text"]
     stored = client.get(f"/api/documents/{created.get_json()['id']}", headers=auth(Accept=AKN)).data
-    assert b"&lt;script&gt;alert(&quot;AKN-XSS-heading&quot;)" in stored or b'&lt;script&gt;alert("AKN-XSS-heading")' in stored
+    assert b'&lt;script&gt;alert("AKN-XSS-heading")' in stored
     assert b"<script" not in stored

@@ -225,3 +225,46 @@ def test_malformed_template_request_is_422_problem_naming_the_field(client, auth
 
 def test_unknown_route_is_problem_json(client):
     assert_problem(client.get("/api/nothing-here"), 404)
+
+
+def test_rename_makes_work_expression_and_manifestation_agree_in_a_new_version(client, auth):
+    created = create(client, auth)
+    doc_id, etag = created.get_json()["id"], created.headers["ETag"]
+    response = client.post(f"/api/documents/{doc_id}/rename", json={"frbr_uri": "/akn/us-ma/bill/2027/h-1234"},
+                           headers=auth(**{"If-Match": etag}))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert (body["frbr_uri"], body["version"], body["number"], body["valid"]) == (
+        "/akn/us-ma/bill/2027/h-1234", 2, "h-1234", True)
+    root = etree.fromstring(client.get(f"/api/documents/{doc_id}", headers=auth(Accept=AKN)).data)
+    values = root.xpath("//a:FRBRthis/@value", namespaces={"a": AKN_NS})
+    assert all(v.startswith("/akn/us-ma/bill/2027/h-1234") for v in values) and len(values) == 3
+    work_date = root.xpath("//a:FRBRWork/a:FRBRdate/@date", namespaces={"a": AKN_NS})[0]
+    assert work_date.startswith("2027")
+    assert client.get(f"/api/documents/{doc_id}/versions/1", headers=auth()).get_json()["frbr_uri"] == body["frbr_uri"]
+
+
+def test_rename_onto_an_existing_work_is_409_and_writes_nothing(client, auth):
+    create(client, auth, sample_bytes("us-ma-bayport-ordinance-16-62.xml"))
+    created = create(client, auth, sample_bytes("us-ma-millbrook-ordinance-2019-7.xml"))
+    doc_id, etag = created.get_json()["id"], created.headers["ETag"]
+    response = client.post(f"/api/documents/{doc_id}/rename",
+                           json={"frbr_uri": "/akn/us-ma-bayport/act/ordinance/2020/16-62"},
+                           headers=auth(**{"If-Match": etag}))
+    assert_problem(response, 409, "already exists")
+    assert len(client.get(f"/api/documents/{doc_id}/versions", headers=auth()).get_json()["versions"]) == 1
+
+
+def test_rename_to_another_document_type_is_422(client, auth):
+    created = create(client, auth)
+    response = client.post(f"/api/documents/{created.get_json()['id']}/rename",
+                           json={"frbr_uri": "/akn/us-ma/act/2026/x"},
+                           headers=auth(**{"If-Match": created.headers["ETag"]}))
+    assert_problem(response, 422, "for a bill")
+
+
+def test_rename_with_a_bad_uri_is_400(client, auth):
+    created = create(client, auth)
+    response = client.post(f"/api/documents/{created.get_json()['id']}/rename",
+                           json={"frbr_uri": "not a uri"}, headers=auth(**{"If-Match": created.headers["ETag"]}))
+    assert_problem(response, 400, "FRBR URI")

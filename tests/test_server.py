@@ -182,15 +182,8 @@ def test_two_concurrent_puts_on_the_same_version_one_wins_one_gets_412(start_ser
 # --- 2. chunked bodies and the upload limit ---------------------------------------------------------------------
 
 UPLOAD_LIMIT = 100_000
-CHUNKED_TRUNCATION = (
-    "read_body() reads request.stream.read(limit + 1), but Werkzeug's LimitedStream(is_max=True) never returns more "
-    "than MAX_CONTENT_LENGTH (== the limit) bytes and only raises RequestEntityTooLarge on the read after that, so "
-    "a chunked body over the limit is silently truncated to the limit and parsed (400 malformed, or accepted when "
-    "the part beyond the limit was padding)"
-)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=CHUNKED_TRUNCATION)
 def test_chunked_body_over_the_limit_is_413(start_server, token):
     server = start_server(workers=2, DRAFTING_MAX_UPLOAD_BYTES=str(UPLOAD_LIMIT))
     pieces = xmlish_megabyte()
@@ -198,21 +191,33 @@ def test_chunked_body_over_the_limit_is_413(start_server, token):
 
     reply = chunked_post(server, token, pieces)
 
+    assert_problem(reply, 413, "limit")
     assert document_total(server, token) == 0
     assert server.request("GET", "/api/health").status == 200
-    assert_problem(reply, 413)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=CHUNKED_TRUNCATION)
 def test_chunked_valid_document_padded_over_the_limit_is_413_and_not_stored(start_server, token):
     server = start_server(workers=2, DRAFTING_MAX_UPLOAD_BYTES=str(UPLOAD_LIMIT))
     padded = SAMPLE.read_bytes() + b"\n" * (3 * UPLOAD_LIMIT)
 
     reply = chunked_post(server, token, [padded[i:i + 8192] for i in range(0, len(padded), 8192)])
 
+    assert_problem(reply, 413, "limit")
+    assert document_total(server, token) == 0
     assert server.request("GET", "/api/health").status == 200
-    assert document_total(server, token) == 0, f"a {len(padded)}-byte body was stored: {reply.status}"
-    assert_problem(reply, 413)
+
+
+def test_chunked_body_of_exactly_the_limit_is_accepted_and_one_byte_more_is_413(start_server, token):
+    server = start_server(workers=2, DRAFTING_MAX_UPLOAD_BYTES=str(UPLOAD_LIMIT))
+    data = SAMPLE.read_bytes()
+    exact = data + b"\n" * (UPLOAD_LIMIT - len(data))
+
+    over = chunked_post(server, token, [exact[:50_000], exact[50_000:], b"\n"])
+    at_limit = chunked_post(server, token, [exact[:50_000], exact[50_000:]])
+
+    assert_problem(over, 413)
+    assert at_limit.status == 201, at_limit.body
+    assert document_total(server, token) == 1
 
 
 def test_chunked_body_under_the_limit_is_accepted(start_server, token):

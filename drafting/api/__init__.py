@@ -33,7 +33,8 @@ class ProblemApi(Api):
 
 def init_app(app: Flask) -> Api:
     """Register the API blueprints and generate the OpenAPI document from their schemas."""
-    api = ProblemApi(app, spec_kwargs={"info": {"description": "Draft and compare surveillance legislation in AKN 3.0"}})
+    description = "Draft and compare surveillance legislation in Akoma Ntoso 3.0"
+    api = ProblemApi(app, spec_kwargs={"info": {"description": description}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(health_blp)
     api.register_blueprint(documents_blp)

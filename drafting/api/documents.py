@@ -11,9 +11,10 @@ from drafting.api.context import database
 from drafting.api.http import AKN_XML, XML_TYPES, check_if_match, read_body, require_media_type, wants_xml
 from drafting.api.schemas import (
     DocumentPageSchema,
-    ProblemSchema,
     DocumentQuerySchema,
     DocumentSchema,
+    ProblemSchema,
+    RenameRequestSchema,
     SaveQuerySchema,
     TemplateRequestSchema,
     ValidateQuerySchema,
@@ -166,6 +167,27 @@ def save_document(query, document_id: int):
         base_version=current.version.number,
         author=current_principal().name,
         message=query.get("message") or request.headers.get("X-Version-Message"),
+    )
+    return _document_response(stored)
+
+
+@blp.route("/documents/<int:document_id>/rename", methods=["POST"])
+@blp.arguments(RenameRequestSchema)
+@blp.doc(
+    summary="Give a work a new FRBR work URI",
+    description="Saves a new version whose FRBRWork, FRBRExpression and FRBRManifestation all carry the new URI. "
+    "`If-Match` must carry the ETag of the latest version.",
+    security=BEARER_SECURITY,
+    responses={"200": {"description": "the new version", "content": {"application/json": {"schema": DocumentSchema}}},
+               **PROBLEMS},
+)
+@requires("drafter")
+def rename_document(body, document_id: int):
+    current = services.get_document(database(), document_id)
+    check_if_match(services.etag_of(current.version))
+    stored = services.rename_document(
+        database(), document_id, body["frbr_uri"], base_version=current.version.number,
+        author=current_principal().name, message=body.get("message"),
     )
     return _document_response(stored)
 

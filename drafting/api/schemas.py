@@ -105,6 +105,14 @@ class TemplateRequestSchema(Schema):
     date = fields.String(validate=validate.Regexp(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), metadata={"example": "2026-11-26"})
 
 
+class RenameRequestSchema(Schema):
+    frbr_uri = fields.String(
+        required=True, validate=validate.Length(min=5, max=500),
+        metadata={"example": "/akn/us-ma/bill/2026/biometric-surveillance-moratorium"},
+    )
+    message = fields.String(validate=validate.Length(max=1000))
+
+
 class VersionSchema(Schema):
     number = fields.Integer()
     parent_number = fields.Integer(allow_none=True)

@@ -192,6 +192,30 @@ def save_version(
     return version
 
 
+def rename_work(
+    session: Session,
+    document: Document,
+    *,
+    frbr_work_uri: str,
+    jurisdiction: str | None,
+    number: str | None,
+    date: str | None,
+) -> Document:
+    """Give a work a new (unique) FRBR work URI; ConflictError if another work has it."""
+    if frbr_work_uri != document.work_key and _work_key_taken(session, frbr_work_uri):
+        raise _work_exists(frbr_work_uri)
+    try:
+        with session.begin_nested():
+            document.frbr_work_uri = frbr_work_uri
+            document.work_key = frbr_work_uri
+            document.jurisdiction = jurisdiction
+            document.number = number
+            document.date = date
+    except IntegrityError as error:
+        raise _work_exists(frbr_work_uri) from error
+    return document
+
+
 def _work_key_taken(session: Session, work_key: str) -> bool:
     return session.scalar(select(Document.id).where(Document.work_key == work_key)) is not None
 
