@@ -330,6 +330,45 @@ def create_user(db: Database, name: str, role: str, password: str | None = None)
         return Principal(user.name, user.role)
 
 
+@dataclass(frozen=True)
+class Account:
+    """A user as an administrator sees it."""
+
+    name: str
+    role: str
+    created_at: datetime
+    has_password: bool
+    tokens: int
+
+
+def list_users(db: Database) -> list[Account]:
+    """Return every account."""
+    with db.session(read_only=True) as session:
+        return [
+            Account(user.name, user.role, user.created_at, user.password_hash is not None, len(user.tokens))
+            for user in repository.list_users(session)
+        ]
+
+
+def set_role(db: Database, name: str, role: str) -> Principal:
+    """Give an account another role."""
+    _check_role(role)
+    with db.session() as session:
+        user = repository.set_user_role(session, name, role)
+        return Principal(user.name, user.role)
+
+
+def issue_token(db: Database, name: str, label: str = "") -> str:
+    """Create a new API token for an existing account; return it (it is shown once)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with db.session() as session:
+        user = repository.get_user(session, name)
+        if user is None:
+            raise NotFoundError(f"no user named {name!r}")
+        repository.add_token(session, user, hash_token(token), label)
+    return token
+
+
 def create_token(db: Database, name: str, role: str, label: str = "") -> tuple[Principal, str]:
     """Create a user if needed (with this role) and a new API token for them; return the token once."""
     _check_role(role)
@@ -339,7 +378,7 @@ def create_token(db: Database, name: str, role: str, label: str = "") -> tuple[P
         if user is None:
             user = repository.create_user(session, name, role)
         elif user.role != role:
-            repository.set_user_role(session, user, role)
+            repository.set_user_role(session, user.name, role)
         repository.add_token(session, user, hash_token(token), label)
         return Principal(user.name, user.role), token
 

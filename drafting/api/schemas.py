@@ -146,3 +146,30 @@ class ValidateQuerySchema(Schema):
 class HealthSchema(Schema):
     status = fields.String()
     database = fields.String()
+
+
+class AccountSchema(Schema):
+    name = fields.String()
+    role = fields.String()
+    created_at = fields.DateTime()
+    has_password = fields.Boolean()
+    tokens = fields.Integer(metadata={"description": "number of API tokens"})
+
+
+class UserCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9._@-]{1,80}$"))
+    role = fields.String(required=True, validate=validate.OneOf(["viewer", "drafter", "admin"]))
+    password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
+
+
+class RoleChangeSchema(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(["viewer", "drafter", "admin"]))
+
+
+class TokenRequestSchema(Schema):
+    label = fields.String(validate=validate.Length(max=200))
+
+
+class NewTokenSchema(Schema):
+    name = fields.String()
+    token = fields.String(metadata={"description": "shown once; only its hash is stored"})

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, undefer
+from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 
 from drafting.errors import ConflictError, DraftingError, NotFoundError, StaleVersionError
 from drafting.store.models import ROLES, ApiToken, Document, User, Version, utcnow
@@ -41,6 +41,11 @@ def create_user(session: Session, name: str, role: str, password_hash: str | Non
 def get_user(session: Session, name: str) -> User | None:
     """Return the user with this name, or None."""
     return session.scalars(select(User).where(User.name == name)).one_or_none()
+
+
+def list_users(session: Session) -> list[User]:
+    """Return every user, by name, with their tokens loaded."""
+    return list(session.scalars(select(User).options(selectinload(User.tokens)).order_by(User.name)))
 
 
 def set_user_role(session: Session, name: str, role: str) -> User:
