@@ -21,13 +21,20 @@ def read_body() -> bytes:
     limit = current_app.config["DRAFTING_MAX_UPLOAD_BYTES"]
     if request.content_length is not None and request.content_length > limit:
         raise RequestTooLargeError(f"the body is {request.content_length} bytes; the limit is {limit}")
+    chunks, size = [], 0
     try:
-        data = request.stream.read(limit + 1)
+        # a server may hand a body out in pieces; read until it ends or goes past the limit
+        while size <= limit:
+            chunk = request.stream.read(limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
     except RequestEntityTooLarge:
         raise RequestTooLargeError(f"the body is larger than the limit of {limit} bytes") from None
-    if len(data) > limit:
+    if size > limit:
         raise RequestTooLargeError(f"the body is larger than the limit of {limit} bytes")
-    return data
+    return b"".join(chunks)
 
 
 def media_type() -> str:
