@@ -260,14 +260,14 @@ def export_document(db: Database, document_id: int, version: int | None = None) 
     """Make a stored version strictly valid for filing, or say with the report why it cannot be."""
     stored = get_document(db, document_id, version)
     root = akn.parse_akn(stored.version.xml.encode("utf-8")).root
-    akn.repair_eids(root)
+    repairs = [repair.as_dict() for repair in akn.repair_for_export(root)]
     ident = akn.read_identification(root)
     report = akn.validate(root, strict=True)
     if not report.valid:
         raise SchemaInvalidError(
             f"version {stored.version.number} of document {document_id} does not validate strictly against the "
             f"AKN 3.0 schema ({report.error_count} errors); the first: {report.errors[0].message}",
-            extra={"validation": report.as_dict()},
+            extra={"validation": report.as_dict(), "repairs": repairs},
         )
     xml = akn.serialize(root)
     filename = akn.export_filename(ident.manifestation_uri, fallback=f"document-{document_id}-v{stored.version.number}")

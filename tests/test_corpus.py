@@ -40,3 +40,13 @@ def test_corpus_document_is_accepted_and_exported_without_loss_of_text(client, a
 def test_corpus_is_present_when_shared_is():
     shared_path("corpus", "akn")
     assert len(CORPUS) >= 19
+
+
+def test_repairable_corpus_documents_export_strictly_valid(client, auth):
+    """The South African constitution has year-only dates and repeated references: export repairs both."""
+    path = shared_path("corpus", "akn", "za-constitution-1996-laws-africa-bluebell.xml")
+    created = client.post("/api/documents", data=path.read_bytes(), headers=auth(**{"Content-Type": AKN}))
+    assert created.get_json()["valid"] is False
+    exported = client.get(f"/api/documents/{created.get_json()['id']}/export", headers=auth())
+    assert exported.status_code == 200
+    assert words(exported.data) == words(path.read_bytes())

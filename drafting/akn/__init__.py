@@ -5,6 +5,7 @@ from .frbr import Identification, export_filename, parse_frbr_uri, read_identifi
 from .namespaces import AKN_NS, E, akn, xpath
 from .parse import DEFAULT_LIMITS, ParsedDocument, ParseLimits, parse_akn, parse_xml
 from .provisions import Provision, extract_provisions, iter_provisions
+from .repair import repair_for_export
 from .serialize import content_hash, serialize, text_of
 from .templates import build_document, template_names
 from .validate import ValidationReport, validate
@@ -32,6 +33,7 @@ __all__ = [
     "parse_xml",
     "read_identification",
     "repair_eids",
+    "repair_for_export",
     "serialize",
     "set_identity",
     "template_names",
