@@ -1,0 +1,129 @@
+"""Numbering labels of legislative text: what a printed label is, and which readings it allows.
+
+A label such as "(i)" can be the ninth letter or the first roman numeral; `readings` returns both and the
+structure builder decides from context (see `drafting.importers.structure`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ROMAN = re.compile(r"^(m{0,3})(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+# A label at the start of a paragraph, in each printed form.
+_PAREN = re.compile(r"^\(([0-9]{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)")
+_DOT = re.compile(r"^([0-9]{1,3}|[a-z]{1,4}|[A-Z]{1,4})\.(?=\s|$)")
+_CLOSE = re.compile(r"^([0-9]{1,3}|[a-z]{1,3})\)(?=\s|$)")
+SECTION_MARKER = re.compile(
+    r"^(?P<num>(?:SECTION|Section|SEC\.|Sec\.|§{1,2})\s*(?P<value>\d+[A-Za-z]?(?:[-.:]\d+[A-Za-z]?)*)\.?)(?=\s|$|[A-Z(])"
+)
+CODE_NUMBER = re.compile(r"^(?P<num>(?P<value>\d+[A-Za-z]?(?:[-.]\d+[A-Za-z]?)+)\.?)(?=\s|$)")
+CONTAINER = re.compile(
+    r"^(?P<num>(?P<word>CHAPTER|Chapter|ARTICLE|Article|TITLE|Title|PART|Part|DIVISION|Division|SUBCHAPTER|Subchapter)"
+    r"\s+(?P<value>[0-9]+[A-Za-z]?(?:[-.]\d+[A-Za-z]?)*|[IVXLC]+)\.?)\s*[:.\u2014-]*\s*(?P<rest>.*)$"
+)
+CONTAINER_ELEMENTS = {
+    "chapter": "chapter", "article": "article", "title": "title", "part": "part", "division": "division",
+    "subchapter": "subchapter",
+}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way to read a label: its style (bracket and series) and its ordinal in that series."""
+
+    bracket: str  # "paren" (a), "dot" a., "close" a)
+    series: str  # "digit", "lower", "upper", "lroman", "uroman"
+    ordinal: int
+
+    @property
+    def style(self) -> tuple[str, str]:
+        return (self.bracket, self.series)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A printed label and its possible readings."""
+
+    text: str
+    readings: tuple[Reading, ...]
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.readings) > 1
+
+
+def roman_value(text: str) -> int | None:
+    """Return the value of a roman numeral ("iv" -> 4), or None."""
+    lower = text.lower()
+    if not lower or not ROMAN.match(lower):
+        return None
+    total = 0
+    for index, char in enumerate(lower):
+        value = _ROMAN_VALUES[char]
+        following = _ROMAN_VALUES[lower[index + 1]] if index + 1 < len(lower) else 0
+        total += -value if value < following else value
+    return total
+
+
+def to_roman(value: int) -> str:
+    """Return the lowercase roman numeral for a positive integer."""
+    parts = []
+    for number, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                            (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while value >= number:
+            parts.append(letters)
+            value -= number
+    return "".join(parts)
+
+
+def letter_ordinal(text: str) -> int | None:
+    """Return the ordinal of a letter label: a=1 … z=26, aa=27 …; None for other strings."""
+    if not text.isalpha() or len(set(text.lower())) != 1:
+        return None
+    return (len(text) - 1) * 26 + ord(text[0].lower()) - ord("a") + 1
+
+
+def _readings(core: str, bracket: str) -> tuple[Reading, ...]:
+    if core.isdigit():
+        return (Reading(bracket, "digit", int(core)),)
+    upper = core.isupper()
+    found = []
+    letter = letter_ordinal(core)
+    roman = roman_value(core)
+    if letter is not None and (len(core) == 1 or roman is None):
+        found.append(Reading(bracket, "upper" if upper else "lower", letter))
+    if roman is not None:
+        found.append(Reading(bracket, "uroman" if upper else "lroman", roman))
+    return tuple(found)
+
+
+def read_label(text: str) -> tuple[Label, str] | None:
+    """Read a plain numbering label at the start of text; return it and the rest, or None."""
+    for pattern, bracket in ((_PAREN, "paren"), (_DOT, "dot"), (_CLOSE, "close")):
+        match = pattern.match(text)
+        if match:
+            readings = _readings(match.group(1), bracket)
+            if readings:
+                return Label(match.group(0), readings), text[match.end():].lstrip()
+    return None
+
+
+def successors(reading: Reading) -> str:
+    """Return the printed core of the next label in the same series ("(i)" roman -> "ii")."""
+    following = reading.ordinal + 1
+    if reading.series == "digit":
+        return str(following)
+    if reading.series in ("lroman", "uroman"):
+        roman = to_roman(following)
+        return roman.upper() if reading.series == "uroman" else roman
+    count, index = divmod(following - 1, 26)
+    letter = chr(ord("a") + index) * (count + 1)
+    return letter.upper() if reading.series == "upper" else letter
+
+
+def core_of(label_text: str) -> str:
+    """Return the label without its brackets or dot: "(iv)" -> "iv"."""
+    return label_text.strip("().")

@@ -1,0 +1,130 @@
+"""Assemble cleaned lines into paragraphs: soft line breaks joined, labels alone on a line attached to their text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .cleanup import SourceLine, join_hyphenated
+from .labels import CODE_NUMBER, CONTAINER, SECTION_MARKER, read_label
+
+_ENDS_BLOCK = re.compile(r"[.:;!?\u201d\"')\]]$|[-\u2014]{2}$")
+_LETTERS = re.compile(r"[A-Za-z]")
+# a line ending in a title or abbreviation ("Mr.", "U.S.", "No.") does not end a sentence
+_ABBREVIATION_END = re.compile(r"\b(Mr|Mrs|Ms|Dr|St|No|Nos|Sec|Secs|Ch|Art|Inc|Co|Corp|Jr|Sr|vs?|U\.S|[A-Z])\.$")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of the source and the line it starts on."""
+
+    line: int
+    text: str
+
+
+def starts_structure(text: str) -> bool:
+    """Tell whether a line opens a unit: a label, a section marker, a code number or a chapter/article line."""
+    stripped = text.lstrip()
+    return bool(
+        read_label(stripped)
+        or SECTION_MARKER.match(stripped)
+        or CODE_NUMBER.match(stripped)
+        or (CONTAINER.match(stripped) and _is_heading_line(CONTAINER.match(stripped).group("rest")))
+    )
+
+
+def _is_heading_line(rest: str) -> bool:
+    return len(rest.split()) <= 12 and not rest[:1].islower()
+
+
+def is_all_caps(text: str) -> bool:
+    """Tell whether a line is written in capitals (a heading, a title line or a defined term)."""
+    letters = _LETTERS.findall(text)
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def only_labels(text: str) -> bool:
+    """Tell whether a paragraph is nothing but labels ("A.", "(1)", "(a)(2)")."""
+    rest = text.strip()
+    if not rest:
+        return False
+    while rest:
+        found = read_label(rest)
+        if not found:
+            return False
+        rest = found[1]
+    return True
+
+
+def assemble(lines: tuple[SourceLine, ...]) -> list[Paragraph]:
+    """Join lines into paragraphs by the layout's evidence: blank lines, labels, capitals and end punctuation."""
+    paragraphs: list[Paragraph] = []
+    current: list[str] = []
+    start = 0
+
+    def flush():
+        nonlocal current
+        if current:
+            paragraphs.append(Paragraph(start, " ".join(" ".join(current).split())))
+        current = []
+
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            flush()
+            continue
+        if current and _continues(current[-1], text):
+            current[-1] = join_hyphenated(current[-1], text)
+            continue
+        flush()
+        start = line.number
+        current = [text]
+    flush()
+    return _attach_lone_labels(_join_broken_sentences(paragraphs))
+
+
+def _join_broken_sentences(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Join a paragraph that starts in lower case to the previous one when that one has not ended its sentence
+    (a blank line or a page break fell inside the sentence)."""
+    result: list[Paragraph] = []
+    for paragraph in paragraphs:
+        if (
+            result
+            and paragraph.text[:1].islower()
+            and not _ENDS_BLOCK.search(result[-1].text)
+            and not starts_structure(paragraph.text)
+        ):
+            result[-1] = Paragraph(result[-1].line, join_hyphenated(result[-1].text, paragraph.text))
+        else:
+            result.append(paragraph)
+    return result
+
+
+def _continues(previous: str, text: str) -> bool:
+    """Tell whether a line continues the previous one (a soft line break inside a sentence)."""
+    if starts_structure(text):
+        return False
+    if only_labels(previous):
+        return True
+    if is_all_caps(previous) or (is_all_caps(text) and len(text) < 80):
+        return previous.endswith("-") and not is_all_caps(text)
+    if _ENDS_BLOCK.search(previous) and not _ABBREVIATION_END.search(previous):
+        return text[:1].islower()
+    return True
+
+
+def _attach_lone_labels(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Join a paragraph made only of labels ("A." on its own line) to the paragraph that follows it."""
+    result: list[Paragraph] = []
+    pending: Paragraph | None = None
+    for paragraph in paragraphs:
+        if pending is not None:
+            paragraph = Paragraph(pending.line, f"{pending.text} {paragraph.text}")
+            pending = None
+        if only_labels(paragraph.text):
+            pending = paragraph
+            continue
+        result.append(paragraph)
+    if pending is not None:
+        result.append(pending)
+    return result

@@ -1,0 +1,210 @@
+"""Plain text (pasted from code sites, legislature pages, PDF extraction) -> structured, strictly valid AKN.
+
+    result = import_text(text, doc_type="ordinance", jurisdiction="us-ma-boston")
+    result.root      # the AKN tree
+    result.report    # what was recognised, what was guessed, what could not be placed, what clean-up removed
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date as Date
+
+from lxml import etree
+
+from drafting.akn import build_document, generate_eids
+from drafting.akn.namespaces import E, akn, xpath
+from drafting.errors import TemplateError
+
+from .cleanup import clean, decode
+from .paragraphs import assemble
+from .structure import Block, Front, Recognised, Unit, recognise
+
+DOC_TYPES = ("bill", "ordinance")
+_NUMBER_HINT = re.compile(r"\b(?P<kind>H\.\s?R\.|S\.\s?B\.|H\.\s?B\.|S\.|H\.)\s?(?P<number>\d{1,5})\b")
+_ORDINANCE_HINT = re.compile(r"\b(ordinance|ordained|city council|town council|municipal code|board of aldermen)\b",
+                             re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """An imported document and its import report."""
+
+    root: etree._Element
+    report: dict
+
+
+def import_bytes(data: bytes, **options) -> ImportResult:
+    """Import UTF-8 text bytes (a BOM is allowed); invalid UTF-8 is refused with the offset."""
+    return import_text(decode(data), **options)
+
+
+def import_text(
+    text: str,
+    *,
+    doc_type: str | None = None,
+    jurisdiction: str = "us",
+    number: str | None = None,
+    title: str | None = None,
+    date: str | None = None,
+) -> ImportResult:
+    """Turn legislative plain text into a strictly valid AKN act (ordinance) or bill, with a report."""
+    cleaned = clean(text)
+    paragraphs = assemble(cleaned.lines)
+    recognised = recognise(paragraphs)
+    doc_type = doc_type or _guess_type(text)
+    if doc_type not in DOC_TYPES:
+        raise TemplateError(f"expected a document type among {', '.join(DOC_TYPES)}, found {doc_type!r}")
+    title = title or recognised.front.title or _title_from_body(recognised.body) or "Untitled"
+    number = number or _guess_number(text, recognised) or _slug(title)
+    date = date or (f"{recognised.year}-01-01" if recognised.year else Date.today().isoformat())
+    root = build_document(doc_type, title=title[:300], jurisdiction=jurisdiction, number=number, date=date)
+    terms = _fill(root, recognised)
+    generate_eids(root)
+    report = {
+        "doc_type": doc_type,
+        "title": title,
+        "recognised": recognised.findings.recognised,
+        "guessed": recognised.findings.guessed,
+        "unplaced": recognised.findings.unplaced,
+        "removed": [{"line": line.number, "text": line.text} for line in cleaned.removed],
+        "notes": list(cleaned.notes),
+        "definitions": terms,
+        "counts": _counts(root),
+    }
+    return ImportResult(root=root, report=report)
+
+
+def _guess_type(text: str) -> str:
+    return "ordinance" if _ORDINANCE_HINT.search(text[:20000]) else "bill"
+
+
+def _guess_number(text: str, recognised: Recognised) -> str | None:
+    hint = _NUMBER_HINT.search(" ".join(block.text for block in recognised.front.cover + recognised.front.preface))
+    if hint:
+        return f"{hint.group('kind').replace('.', '').replace(' ', '').lower()}-{hint.group('number')}"
+    for unit in recognised.body:
+        if unit.num and re.match(r"^\d+[A-Za-z]?[-.]\d", unit.num):
+            return re.split(r"[.]", unit.num.rstrip("."))[0] if "-" in unit.num else unit.num.rstrip(".")
+    return None
+
+
+def _slug(title: str) -> str:
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    return "-".join(words[:6]) or "untitled"
+
+
+def _title_from_body(body: list[Unit]) -> str | None:
+    sections = [unit for unit in body if unit.heading]
+    return sections[0].heading if len(body) == 1 and sections else None
+
+
+# --- AKN -----------------------------------------------------------------------------------------------------------
+
+
+def _fill(root: etree._Element, recognised: Recognised) -> list[dict]:
+    """Replace the template's preface, preamble and body with what was recognised; return the defined terms."""
+    document = root[0]
+    terms: dict[str, str] = {}
+    _replace(document, "preface", _preface(recognised.front))
+    _replace(document, "preamble", _preamble(recognised.front))
+    body = E.body(*[_unit(unit, terms) for unit in recognised.body] or [_empty_section()])
+    _replace(document, "body", body)
+    if recognised.front.cover:
+        document.find(akn("meta")).addnext(E.coverPage(*[E.p(block.text) for block in recognised.front.cover]))
+    references = xpath(document, "akn:meta/akn:references")[0]
+    for term, eid in terms.items():
+        references.append(E.TLCTerm(eId=eid, href=f"/ontology/term/this.eng.{eid.removeprefix('term-')}", showAs=term))
+    return [{"term": term, "refersTo": f"#{eid}"} for term, eid in terms.items()]
+
+
+def _replace(document: etree._Element, name: str, new: etree._Element | None) -> None:
+    old = document.find(akn(name))
+    if new is None:
+        if old is not None:
+            document.remove(old)
+        return
+    if old is not None:
+        old.addprevious(new)
+        document.remove(old)
+        return
+    anchor = document.find(akn("preface")) if name == "preamble" else document.find(akn("meta"))
+    anchor.addnext(new)
+
+
+def _preface(front: Front) -> etree._Element | None:
+    blocks = []
+    for block in front.preface:
+        if block.kind == "title":
+            blocks.append(E.p(E.docTitle(block.text), {"class": "title"}))
+        elif block.kind == "longTitle":
+            blocks.append(E.longTitle(E.p(block.text)))
+        else:
+            blocks.append(_paragraph(block))
+    return E.preface(*blocks) if blocks else None
+
+
+def _preamble(front: Front) -> etree._Element | None:
+    parts = []
+    if front.recitals:
+        parts.append(E.recitals(*[E.recital(E.p(block.text)) for block in front.recitals]))
+    if front.formula:
+        parts.append(E.formula(*[E.p(block.text) for block in front.formula], name="enactingFormula"))
+    parts.extend(_paragraph(block) for block in front.instructions)
+    return E.preamble(*parts) if parts else None
+
+
+def _paragraph(block: Block, terms: dict[str, str] | None = None) -> etree._Element:
+    attributes = {"class": block.kind} if block.kind in ("history", "note") else {}
+    if block.term and terms is not None:
+        start = block.text.find(block.term)
+        if start >= 0:
+            eid = terms.setdefault(block.term, _term_eid(block.term, terms))
+            definition = E("def", block.term, refersTo=f"#{eid}")
+            definition.tail = block.text[start + len(block.term):]
+            paragraph = E.p(attributes, definition)
+            paragraph.text = block.text[:start]
+            return paragraph
+    return E.p(attributes, block.text)
+
+
+def _term_eid(term: str, terms: dict[str, str]) -> str:
+    base = "term-" + ("_".join(re.findall(r"[a-z0-9]+", term.lower())) or "term")
+    eid, suffix = base, 2
+    while eid in terms.values():
+        eid, suffix = f"{base}_{suffix}", suffix + 1
+    return eid
+
+
+def _unit(unit: Unit, terms: dict[str, str]) -> etree._Element:
+    element = E(unit.element)
+    if unit.num:
+        element.append(E.num(unit.num))
+    if unit.heading:
+        element.append(E.heading(unit.heading))
+    if unit.children:
+        if unit.blocks:
+            element.append(E.intro(*[_paragraph(block, terms) for block in unit.blocks]))
+        element.extend(_unit(child, terms) for child in unit.children)
+        if unit.wrap:
+            element.append(E.wrapUp(*[_paragraph(block, terms) for block in unit.wrap]))
+    else:
+        blocks = unit.blocks + unit.wrap
+        element.append(E.content(*([_paragraph(block, terms) for block in blocks] or [E.p()])))
+    return element
+
+
+def _empty_section() -> etree._Element:
+    return E.section(E.content(E.p()))
+
+
+def _counts(root: etree._Element) -> dict:
+    body = xpath(root, "//akn:body")[0]
+    counts: dict[str, int] = {}
+    for node in body.iter(tag=etree.Element):
+        if node.get("eId"):
+            name = etree.QName(node).localname
+            counts[name] = counts.get(name, 0) + 1
+    counts["definitions"] = len(xpath(root, "//akn:def"))
+    return counts
