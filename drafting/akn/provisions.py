@@ -61,8 +61,36 @@ def cite(path: tuple[str, ...]) -> str:
     return "".join(parts)
 
 
+_BLOCK_TAGS = frozenset(
+    akn(name)
+    for name in ("p", "blockList", "item", "listIntroduction", "listWrapUp", "tblock", "table", "tr", "td", "th",
+                 "blockContainer", "intro", "content", "wrapUp", "li", "ul", "ol", "toc", "tocItem", "foreign")
+)
+
+
 def _words(parts) -> str:
     return " ".join(" ".join(parts).split())
+
+
+def block_text(node: etree._Element) -> str:
+    """Return an element's text with block elements (paragraphs, list items, cells) kept apart by a space."""
+    parts: list[str] = []
+    stack: list = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        block = item.tag in _BLOCK_TAGS
+        if block:
+            parts.append(" ")
+        if isinstance(item.tag, str):
+            parts.append(item.text or "")
+        stack.append(" " if block else "")
+        for child in reversed(item):
+            stack.append(child.tail or "")
+            stack.append(child)
+    return "".join(parts)
 
 
 def own_text(node: etree._Element) -> str:
@@ -79,7 +107,7 @@ def own_text(node: etree._Element) -> str:
             # a container (e.g. a list wrapper) that holds provisions: take only text outside them
             parts.append(_text_outside_provisions(child))
         else:
-            parts.append("".join(child.itertext()))
+            parts.append(block_text(child))
         parts.append(child.tail or "")
     return _words(parts)
 

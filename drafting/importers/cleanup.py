@@ -5,6 +5,7 @@ Each step says what it removed in the import report; nothing is dropped silently
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -28,7 +29,8 @@ _PAGE_FURNITURE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _HYPHEN_PREFIXES = frozenset(
-    ["anti", "co", "counter", "cross", "non", "post", "pre", "pro", "quasi", "re", "self", "semi", "sub", "super", "third", "well", "multi", "inter", "intra"]
+    ["anti", "co", "counter", "cross", "non", "post", "pre", "pro", "quasi", "re", "self", "semi", "sub", "super",
+     "third", "well", "multi", "inter", "intra"]
 )
 
 
@@ -99,7 +101,7 @@ def _line_numbers_in_use(lines: list[str]) -> bool:
     found = [n for n in numbers if n is not None]
     if len(found) < 5:
         return False
-    steps = sum(1 for a, b in zip(found, found[1:], strict=False) if b == a + 1)
+    steps = sum(1 for a, b in itertools.pairwise(found) if b == a + 1)
     return steps >= 0.8 * (len(found) - 1) and len(found) >= 0.5 * len(numbers)
 
 

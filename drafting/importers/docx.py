@@ -63,9 +63,7 @@ class DocxText:
     notes: tuple[str, ...] = ()
 
 
-def docx_to_text(
-    data: bytes, *, max_uncompressed: int = 50 * 1024 * 1024, max_entries: int = 2000
-) -> DocxText:
+def docx_to_text(data: bytes, *, max_uncompressed: int = 50 * 1024 * 1024, max_entries: int = 2000) -> DocxText:
     """Return the text of a .docx upload: one paragraph per line, blank lines between, numbering rendered."""
     limits = ParseLimits(max_bytes=max_uncompressed)
     with _open_package(data, max_uncompressed=max_uncompressed, max_entries=max_entries) as package:
@@ -290,23 +288,18 @@ def _read_styles(root: etree._Element | None, w: str) -> _StyleBook:
     """Return the numbering and inheritance of every style in word/styles.xml."""
     if root is None:
         return _StyleBook()
-    book = _StyleBook()
+    numbering, based_on, default_paragraph_style = {}, {}, None
     for style in root.iterfind(f"{w}style"):
         style_id = style.get(f"{w}styleId")
         if style_id is None:
             continue
-        book.numbering[style_id] = _numbering_reference(style.find(f"{w}pPr"), w)
-        based_on = _val(style.find(f"{w}basedOn"), w)
-        if based_on is not None:
-            book.based_on[style_id] = based_on
-        if style.get(f"{w}type") == "paragraph" and _is_on_attribute(style.get(f"{w}default")):
-            book = _StyleBook(book.numbering, book.based_on, style_id)
-    return book
-
-
-def _is_on_attribute(value: str | None) -> bool:
-    """Return whether an on/off attribute value (as opposed to element) is switched on."""
-    return value in ("1", "true", "on")
+        numbering[style_id] = _numbering_reference(style.find(f"{w}pPr"), w)
+        parent = _val(style.find(f"{w}basedOn"), w)
+        if parent is not None:
+            based_on[style_id] = parent
+        if style.get(f"{w}type") == "paragraph" and style.get(f"{w}default") in ("1", "true", "on"):
+            default_paragraph_style = style_id
+    return _StyleBook(numbering, based_on, default_paragraph_style)
 
 
 def _read_level(level: etree._Element, w: str) -> _Level:
@@ -357,7 +350,9 @@ def _read_numbering(root: etree._Element | None, w: str, styles: _StyleBook) -> 
             start = _integer(_val(override.find(f"{w}startOverride"), w))
             if start is not None:
                 start_overrides[index] = start
-            level_overrides.update({index: level for level in _read_levels(override, w).values()})
+            level = override.find(f"{w}lvl")
+            if level is not None:
+                level_overrides[index] = _read_level(level, w)
         definitions.instances[num_id] = _NumberingInstance(
             abstract_id=_val(instance.find(f"{w}abstractNumId"), w),
             start_overrides=start_overrides,
@@ -368,10 +363,8 @@ def _read_numbering(root: etree._Element | None, w: str, styles: _StyleBook) -> 
 
 # --- number formats -----------------------------------------------------------------------------------------------
 
-_ROMAN_DIGITS = (
-    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-    (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
-)  # fmt: skip
+_ROMAN_VALUES = (1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1)
+_ROMAN_NUMERALS = ("m", "cm", "d", "cd", "c", "xc", "l", "xl", "x", "ix", "v", "iv", "i")
 SUPPORTED_NUMBER_FORMATS = frozenset(
     {"decimal", "decimalZero", "lowerLetter", "upperLetter", "lowerRoman", "upperRoman", "ordinal", "none", "bullet"}
 )
@@ -380,7 +373,7 @@ SUPPORTED_NUMBER_FORMATS = frozenset(
 def _roman(value: int) -> str:
     """Return a positive number in lower-case Roman numerals."""
     digits = []
-    for amount, numeral in _ROMAN_DIGITS:
+    for amount, numeral in zip(_ROMAN_VALUES, _ROMAN_NUMERALS, strict=True):
         count, value = divmod(value, amount)
         digits.append(numeral * count)
     return "".join(digits)
@@ -397,7 +390,7 @@ def _ordinal(value: int) -> str:
     return f"{value}{suffix}"
 
 
-def format_number(value: int, number_format: str) -> str:
+def _format_number(value: int, number_format: str) -> str:
     """Return a counter value in a w:numFmt; formats this module does not know come out as decimal."""
     if number_format == "none":
         return ""
@@ -617,7 +610,7 @@ class _BodyReader:
             number_format = "decimal" if level.legal else levels.get(index, _Level()).number_format
             if number_format not in SUPPORTED_NUMBER_FORMATS:
                 self.tally.unsupported_formats.add(number_format)
-            return format_number(start(index) if value is None else value, number_format)
+            return _format_number(start(index) if value is None else value, number_format)
 
         label = _LEVEL_REFERENCE.sub(number, level.text).strip()
         return label or None

@@ -63,6 +63,12 @@ _SENTENCE_WORDS = re.compile(r"\b(shall|means|may|must|is|are|will|includes?|has
 _HEADING_SPLIT = re.compile(
     r"^(?P<heading>[^.:;\u2014]{1,120}?)(?:(?P<dash>\.?--|\.?\u2014)\s*|(?P<sep>[.:])\s+)(?P<rest>\S.*)$"
 )
+_CONCLUSION = re.compile(
+    r"^(passed|adopted|approved|enacted|ordained|signed|attest)\b.{0,200}\b(council|mayor|board|\d{4})\b",
+    re.IGNORECASE,
+)
+_RECITALS_HEADING = re.compile(r"^(findings|preamble|recitals)\.?$", re.IGNORECASE)
+_LIST_ITEM_END = re.compile(r"(;|; or|; and|, or|, and)$")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
@@ -104,6 +110,8 @@ class Front:
     recitals: list[Block] = field(default_factory=list)
     formula: list[Block] = field(default_factory=list)
     instructions: list[Block] = field(default_factory=list)
+    recitals_heading: str | None = None
+    conclusions: list[Block] = field(default_factory=list)
     title: str | None = None
 
 
@@ -201,6 +209,13 @@ class Recogniser:
     def _split_cover(self) -> None:
         """What is printed before the title (city, session, sponsors, docket) is the cover page."""
         preface = self.front.preface
+        if self.front.title is None:
+            # no "An Ordinance …" line: the last heading-like line of the preface is the title
+            candidates = [b for b in preface if b.kind == "p" and heading_like(b.text.rstrip("."), max_words=16)
+                          and not is_all_caps(b.text) and not CONTAINER.match(b.text)]
+            if candidates:
+                candidates[-1].kind = "title"
+                self.front.title = candidates[-1].text
         title_at = next((i for i, block in enumerate(preface) if block.kind == "title"), None)
         if title_at:
             self.front.cover, self.front.preface = preface[:title_at], preface[title_at:]
@@ -211,7 +226,11 @@ class Recogniser:
             return True
         container = CONTAINER.match(text)
         if container and heading_like(container.group("rest") or "Heading"):
-            return True
+            # a chapter line opens the body only when sections follow, not a title or an enacting formula
+            following = self.paragraphs[self.index + 1 : self.index + 3]
+            return any(SECTION_MARKER.match(p.text) or CODE_NUMBER.match(p.text) for p in following) and not any(
+                _FORMULA.match(p.text) for p in following
+            )
         found = read_label(text)
         if found and not _FORMULA.match(text):
             # "(2)" may open an excerpt; a dotted letter such as "S. 681" or "H. 4860" is a bill number, not a label
@@ -228,7 +247,10 @@ class Recogniser:
         if year and self.year is None:
             self.year = year.group(1)
         block = Block(text, line)
-        if _RECITAL.match(text):
+        if _RECITALS_HEADING.match(text) and not front.recitals and self._next_is_recital():
+            front.recitals_heading = text.rstrip(".")
+            self.findings.saw(line, "heading of the recitals")
+        elif _RECITAL.match(text):
             front.recitals.append(block)
             self.findings.saw(line, "recital")
         elif _FORMULA.match(text):
@@ -252,6 +274,10 @@ class Recogniser:
             front.preface.append(block)
             self.findings.saw(line, "cover page" if _COVER.match(text) else "preface")
 
+    def _next_is_recital(self) -> bool:
+        following = self.paragraphs[self.index + 1 : self.index + 2]
+        return bool(following and _RECITAL.match(following[0].text))
+
     def _title(self, block: Block) -> None:
         front = self.front
         if front.title and _LONG_TITLE.match(block.text) and not _TITLE_START.match(block.text):
@@ -272,6 +298,10 @@ class Recogniser:
 
     def _body_paragraph(self, paragraph: Paragraph) -> None:
         text, line = paragraph.text, paragraph.line
+        if self.front.conclusions or (_CONCLUSION.match(text) and self._only_closing_text_follows()):
+            self.front.conclusions.append(Block(text, line))
+            self.findings.saw(line, "conclusions (adoption or signature)")
+            return
         if _HISTORY.match(text):
             self._attach_note(Block(text, line, "history"), "history note")
             return
@@ -289,6 +319,11 @@ class Recogniser:
             self._labelled(found[0], found[1], line)
             return
         self._text(Block(text, line))
+
+    def _only_closing_text_follows(self) -> bool:
+        """Tell whether the paragraphs after this one hold no more units (so this one closes the document)."""
+        return not any(read_label(p.text) or SECTION_MARKER.match(p.text) or CODE_NUMBER.match(p.text)
+                       for p in self.paragraphs[self.index + 1 : self.index + 1 + LOOKAHEAD])
 
     def _section_start(self, text: str, line: int) -> bool:
         container = CONTAINER.match(text)
@@ -401,6 +436,11 @@ class Recogniser:
 
     def _text(self, block: Block) -> None:
         target = self.stack[-1] if self.stack else self.section
+        if self.stack and self._closes_list():
+            # a paragraph after the last item of a list ("…; or" / "… ." ) belongs to the list's parent
+            self.stack.pop()
+            target = self.stack[-1] if self.stack else self.section
+            self.findings.guess(block.line, "text after the last item of a list read as its parent's closing words")
         if target is None:
             self.findings.guess(block.line, "text outside any unit: kept in an unnumbered section")
             self._implicit_section(block.line)
@@ -409,6 +449,17 @@ class Recogniser:
             target.definitions = True
             self.definitions_open = True
         self._add_block(target, block)
+
+    def _closes_list(self) -> bool:
+        unit = self.stack[-1]
+        owner = self.stack[-2] if len(self.stack) > 1 else self.section
+        siblings = owner.children if owner else self.body
+        if unit.children or len(siblings) < 2 or siblings[-1] is not unit or not unit.blocks:
+            return False
+        previous = siblings[-2]
+        last_text = (previous.wrap or previous.blocks or [Block("", 0)])[-1].text if not previous.children else (
+            previous.children[-1].blocks or [Block("", 0)])[-1].text
+        return bool(_LIST_ITEM_END.search(last_text.rstrip())) and unit.blocks[-1].text.rstrip().endswith(".")
 
     def _add_block(self, unit: Unit, block: Block) -> None:
         if self.pending_term is not None:

@@ -111,6 +111,8 @@ def _fill(root: etree._Element, recognised: Recognised) -> list[dict]:
     _replace(document, "preamble", _preamble(recognised.front))
     body = E.body(*[_unit(unit, terms) for unit in recognised.body] or [_empty_section()])
     _replace(document, "body", body)
+    if recognised.front.conclusions:
+        body.addnext(E.conclusions(*[E.p(block.text) for block in recognised.front.conclusions]))
     if recognised.front.cover:
         document.find(akn("meta")).addnext(E.coverPage(*[E.p(block.text) for block in recognised.front.cover]))
     references = xpath(document, "akn:meta/akn:references")[0]
@@ -148,7 +150,8 @@ def _preface(front: Front) -> etree._Element | None:
 def _preamble(front: Front) -> etree._Element | None:
     parts = []
     if front.recitals:
-        parts.append(E.recitals(*[E.recital(E.p(block.text)) for block in front.recitals]))
+        heading = [E.heading(front.recitals_heading)] if front.recitals_heading else []
+        parts.append(E.recitals(*heading, *[E.recital(E.p(block.text)) for block in front.recitals]))
     if front.formula:
         parts.append(E.formula(*[E.p(block.text) for block in front.formula], name="enactingFormula"))
     parts.extend(_paragraph(block) for block in front.instructions)
