@@ -280,7 +280,7 @@ class Recogniser:
 
     def _title(self, block: Block) -> None:
         front = self.front
-        if front.title and _LONG_TITLE.match(block.text) and not _TITLE_START.match(block.text):
+        if _LONG_TITLE.match(block.text) and not _TITLE_START.match(block.text):
             block.kind = "longTitle"
             front.preface.append(block)
             self.findings.saw(block.line, "long title")

@@ -56,7 +56,7 @@ def import_text(
     doc_type = doc_type or _guess_type(text)
     if doc_type not in DOC_TYPES:
         raise TemplateError(f"expected a document type among {', '.join(DOC_TYPES)}, found {doc_type!r}")
-    title = title or recognised.front.title or _title_from_body(recognised.body) or "Untitled"
+    title = title or _short_title(text) or _printed_title(recognised) or _title_from_body(recognised.body) or "Untitled"
     number = number or _guess_number(text, recognised) or _slug(title)
     date = date or (f"{recognised.year}-01-01" if recognised.year else Date.today().isoformat())
     root = build_document(doc_type, title=title[:300], jurisdiction=jurisdiction, number=number, date=date)
@@ -88,6 +88,24 @@ def _guess_number(text: str, recognised: Recognised) -> str | None:
         if unit.num and re.match(r"^\d+[A-Za-z]?[-.]\d", unit.num):
             return re.split(r"[.]", unit.num.rstrip("."))[0] if "-" in unit.num else unit.num.rstrip(".")
     return None
+
+
+_SHORT_TITLE = re.compile(r"may be cited as (the )?[\"\u201c](?P<title>[^\"\u201d]{3,200})[\"\u201d]", re.IGNORECASE)
+_GENERIC_TITLES = ("A BILL", "AN ACT", "AN ORDINANCE", "A RESOLUTION")
+
+
+def _short_title(text: str) -> str | None:
+    """Return the short title a document gives itself ("This Act may be cited as the “…”")."""
+    match = _SHORT_TITLE.search(text.replace("``", "\u201c").replace("''", "\u201d"))
+    return " ".join(match.group("title").split()) if match else None
+
+
+def _printed_title(recognised: Recognised) -> str | None:
+    title = recognised.front.title
+    if title and title.strip().upper() in _GENERIC_TITLES:
+        long_titles = [block.text for block in recognised.front.preface if block.kind == "longTitle"]
+        return long_titles[0] if long_titles else title
+    return title
 
 
 def _slug(title: str) -> str:
