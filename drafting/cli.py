@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from drafting import akn, services
+from drafting import akn, importers, services
 from drafting.errors import DraftingError
 
 
@@ -76,6 +76,91 @@ def export(document_id: int, version: int | None, output: Path | None) -> None:
         click.echo(f"wrote {output} ({exported.filename})", err=True)
     else:
         sys.stdout.buffer.write(exported.xml)
+
+
+def _report_lines(report: dict) -> list[str]:
+    lines = [f"recognised {len(report['recognised'])} items; counts {report['counts']}"]
+    lines += [f"note: {note}" for note in report["notes"]]
+    lines += [f"line {item['line']}: guessed: {item['what']}" for item in report["guessed"]]
+    lines += [f"line {item['line']}: unplaced: {item['what']}" for item in report["unplaced"]]
+    lines += [f"line {item['line']}: removed: {item['text']}" for item in report["removed"]]
+    return lines
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--type", "doc_type", type=click.Choice(["ordinance", "bill"]), help="Default: guessed from the text.")
+@click.option("--jurisdiction", default="us", show_default=True, help="Jurisdiction code, e.g. us-ma-boston.")
+@click.option("--title", help="Title to file the document under (default: the printed title).")
+@click.option("--number", help="Number for the FRBR URI (default: guessed, e.g. 16-62 or s-681).")
+@click.option("--date", help="Date YYYY-MM-DD (default: the year printed, else today).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="AKN file to write.")
+@click.option("--store", is_flag=True, help="Store the result (every file of a folder) instead of printing it.")
+def import_command(source: Path, doc_type, jurisdiction, title, number, date, output, store) -> None:
+    """Import a .txt or .docx FILE into AKN: the XML to stdout (or -o), the import report to stderr.
+
+    Given a folder with --store, import every .txt, .docx and .xml file in it into the store.
+    """
+    options = {"type": doc_type, "jurisdiction": jurisdiction, "title": title, "number": number, "date": date}
+    if source.is_dir():
+        if not store:
+            click.echo("error: a folder is imported with --store", err=True)
+            sys.exit(2)
+        _import_folder(source, options)
+        return
+    media_type = importers.EXTENSIONS.get(source.suffix.lower())
+    if media_type is None:
+        click.echo(f"error: expected a .txt or .docx file, found {source.name}", err=True)
+        sys.exit(2)
+    try:
+        if store:
+            with _database() as database:
+                stored = services.create_document_from_import(
+                    database, source.read_bytes(), media_type, options, author="import"
+                )
+            click.echo(f"stored document {stored.document.id}: {stored.document.frbr_work_uri}")
+            report = stored.report["import"]
+        else:
+            prepared, report = services.import_document(source.read_bytes(), media_type, options)
+            if output:
+                output.write_bytes(prepared.xml)
+            else:
+                sys.stdout.buffer.write(prepared.xml)
+    except DraftingError as error:
+        _fail(error)
+    for line in _report_lines(report):
+        click.echo(line, err=True)
+
+
+def _file_number(path: Path) -> str:
+    """A FRBR number from a file name, for texts that print none."""
+    return "-".join("".join(c if c.isalnum() else " " for c in path.stem.lower()).split())[:60] or "document"
+
+
+def _import_folder(folder: Path, options: dict) -> None:
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (*importers.EXTENSIONS, ".xml"))
+    stored, failed, invalid = 0, [], 0
+    with _database() as database, click.progressbar(files, label="importing", file=sys.stderr) as bar:
+        for path in bar:
+            try:
+                if path.suffix.lower() == ".xml":
+                    result = services.create_document_from_xml(database, path.read_bytes(), author="import")
+                else:
+                    media_type = importers.EXTENSIONS[path.suffix.lower()]
+                    result = services.create_document_from_import(
+                        database, path.read_bytes(), media_type,
+                        {**options, "number": None, "default_number": _file_number(path)}, author="import",
+                    )
+            except DraftingError as error:
+                failed.append((path.name, error.detail))
+                continue
+            stored += 1
+            invalid += not result.version.valid
+    click.echo(f"{stored} stored ({invalid} not strictly valid), {len(failed)} failed, of {len(files)} files")
+    for name, reason in failed:
+        click.echo(f"failed: {name}: {reason}", err=True)
+    if failed:
+        sys.exit(1)
 
 
 @main.group()

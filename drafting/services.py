@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 
 from werkzeug.security import generate_password_hash
 
-from drafting import akn
+from drafting import akn, importers
 from drafting.akn.frbr import Identification
 from drafting.errors import (
     ConflictError,
@@ -62,7 +62,7 @@ def _is_akn_work_uri(uri: str) -> bool:
     return uri.startswith("/akn/")
 
 
-def prepare(root, *, notes: tuple[str, ...] = ()) -> PreparedDocument:
+def prepare(root, *, notes: tuple[str, ...] = (), import_report: dict | None = None) -> PreparedDocument:
     """Repair eIds, serialise canonically and validate strictly a parsed AKN tree."""
     repairs = akn.repair_eids(root)
     identification = akn.read_identification(root)
@@ -72,6 +72,7 @@ def prepare(root, *, notes: tuple[str, ...] = ()) -> PreparedDocument:
         "validation": validation.as_dict(),
         "normalisation": list(notes),
         "eid_repairs": [repair.as_dict() for repair in repairs],
+        "import": import_report,
     }
     return PreparedDocument(
         xml=xml,
@@ -124,6 +125,29 @@ def _create(db: Database, prepared: PreparedDocument, *, author: str | None, mes
 def create_document_from_xml(db: Database, data: bytes, *, author: str | None, message: str | None = None):
     """Store an uploaded AKN document as version 1 of a new work (invalid ones are kept with their report)."""
     return _create(db, prepare_upload(data), author=author, message=message or "uploaded")
+
+
+def import_document(data: bytes, media_type: str, options: dict) -> tuple[PreparedDocument, dict]:
+    """Import text or .docx into AKN without storing it; return the prepared document and the import report."""
+    result = importers.import_upload(data, media_type, **_import_options(options))
+    return prepare(result.root, import_report=result.report), result.report
+
+
+def create_document_from_import(
+    db: Database, data: bytes, media_type: str, options: dict, *, author: str | None
+) -> StoredVersion:
+    """Import text or .docx and store it as version 1 of a new work."""
+    prepared, _ = import_document(data, media_type, options)
+    if options.get("title"):
+        # the title the uploader files it under, whatever the text prints
+        prepared = replace(prepared, identification=replace(prepared.identification, title=options["title"]))
+    return _create(db, prepared, author=author, message=options.get("message") or f"imported from {media_type}")
+
+
+def _import_options(options: dict) -> dict:
+    names = {"type": "doc_type", "jurisdiction": "jurisdiction", "title": "title", "number": "number", "date": "date",
+             "default_number": "default_number"}
+    return {target: options[source] for source, target in names.items() if options.get(source)}
 
 
 def create_document_from_template(

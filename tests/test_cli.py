@@ -92,3 +92,43 @@ def test_user_create_with_password_from_stdin(run, app):
 def test_user_create_refuses_a_short_password(run):
     result = run("user", "create", "bob", "--role", "viewer", "--password-stdin", input="short\n")
     assert result.exit_code == 2
+
+
+ORDINANCE_TEXT = "Section 1. Purpose.\nThis ordinance limits face surveillance.\n\nSection 2. Ban.\n(a) No use.\n(b) No purchase.\n"
+
+
+def test_import_writes_akn_to_stdout_and_the_report_to_stderr(run, tmp_path):
+    source = tmp_path / "ordinance.txt"
+    source.write_text(ORDINANCE_TEXT)
+    result = CliRunner().invoke(main, ["import", str(source), "--jurisdiction", "us-ma-lee", "--type", "ordinance"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("<?xml")
+    assert validate(parse_akn(result.stdout.encode()).root).valid
+    assert "recognised" in result.stderr and "recognised" not in result.stdout
+
+
+def test_import_to_a_file(run, tmp_path):
+    source, out = tmp_path / "ordinance.txt", tmp_path / "out.xml"
+    source.write_text(ORDINANCE_TEXT)
+    assert run("import", str(source), "-o", str(out)).exit_code == 0
+    assert validate(parse_akn(out.read_bytes()).root).valid
+
+
+def test_import_of_a_folder_stores_every_file_and_summarises(run, tmp_path, app):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ORDINANCE_TEXT)
+    (folder / "b.txt").write_text(ORDINANCE_TEXT.replace("Purpose", "Findings"))
+    (folder / "c.xml").write_bytes((SAMPLES / "us-ma-millbrook-ordinance-2019-7.xml").read_bytes())
+    (folder / "bad.txt").write_bytes(b"\xff\xfe not utf-8")
+    result = run("import", str(folder), "--store", "--jurisdiction", "us-ma-lee")
+    assert result.exit_code == 1
+    assert "3 stored (0 not strictly valid), 1 failed, of 4 files" in result.output
+    assert "bad.txt: text is not valid UTF-8" in result.output
+
+
+def test_import_refuses_unknown_file_types(run, tmp_path):
+    source = tmp_path / "scan.pdf"
+    source.write_bytes(b"%PDF")
+    result = run("import", str(source))
+    assert result.exit_code == 2 and "expected a .txt or .docx file" in result.output

@@ -8,11 +8,22 @@ from flask_smorest import Blueprint
 from drafting import services
 from drafting.api.auth import BEARER_SECURITY, current_principal, requires
 from drafting.api.context import database
-from drafting.api.http import AKN_XML, XML_TYPES, check_if_match, read_body, require_media_type, wants_xml
+from drafting.api.http import (
+    AKN_XML,
+    MULTIPART,
+    XML_TYPES,
+    check_if_match,
+    read_body,
+    read_upload,
+    require_media_type,
+    wants_xml,
+)
 from drafting.api.schemas import (
     DocumentPageSchema,
     DocumentQuerySchema,
     DocumentSchema,
+    ImportQuerySchema,
+    ImportResultSchema,
     ProblemSchema,
     RenameRequestSchema,
     SaveQuerySchema,
@@ -21,6 +32,8 @@ from drafting.api.schemas import (
     ValidationReportSchema,
     VersionListSchema,
 )
+from drafting.errors import UnsupportedMediaTypeError
+from drafting.importers import DOCX, IMPORTABLE, TEXT_PLAIN
 
 blp = Blueprint("documents", __name__, url_prefix="/api", description="Akoma Ntoso documents and their versions")
 
@@ -82,11 +95,24 @@ def _document_response(stored: services.StoredVersion, status: int = 200) -> Res
     return response
 
 
+UPLOAD_FORM = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": ".txt (UTF-8), .docx or AKN XML"},
+        **{name: {"type": "string"} for name in ("type", "jurisdiction", "title", "number", "date", "message")},
+    },
+}
+
+
 @blp.route("/documents", methods=["POST"])
+@blp.arguments(ImportQuerySchema, location="query")
 @blp.doc(
     summary="Create a document",
-    description="From AKN XML (`application/akn+xml` or `application/xml`) or from a template (JSON). "
-    "Documents that do not validate strictly are stored with their validation report.",
+    description="From AKN XML (`application/akn+xml` or `application/xml`), from a template (JSON), or imported "
+    "from plain text (`text/plain`, UTF-8) or Word (.docx), as the body or as a `file` in multipart/form-data; "
+    "import options come as query parameters or form fields. Documents that do not validate strictly are stored "
+    "with their validation report; imports carry their import report.",
     security=BEARER_SECURITY,
     requestBody={
         "required": True,
@@ -94,20 +120,27 @@ def _document_response(stored: services.StoredVersion, status: int = 200) -> Res
             AKN_XML: XML_BODY,
             "application/xml": XML_BODY,
             "application/json": {"schema": TemplateRequestSchema},
+            TEXT_PLAIN: {"schema": {"type": "string"}},
+            DOCX: XML_BODY,
+            "multipart/form-data": {"schema": UPLOAD_FORM},
         },
     },
     responses={"201": {"description": "created", "content": {"application/json": {"schema": DocumentSchema}}},
                **PROBLEMS},
 )
 @requires("drafter")
-def create_document():
-    kind = require_media_type(*XML_TYPES, "application/json")
+def create_document(options):
+    kind = require_media_type(*XML_TYPES, "application/json", *IMPORTABLE, MULTIPART)
     author = current_principal().name
     if kind == "application/json":
         params = TemplateRequestSchema().load(request.get_json(silent=False) or {})
         stored = services.create_document_from_template(database(), author=author, **params)
     else:
-        stored = services.create_document_from_xml(database(), read_body(), author=author)
+        data, kind, options = read_upload(kind, options)
+        if kind in IMPORTABLE:
+            stored = services.create_document_from_import(database(), data, kind, options, author=author)
+        else:
+            stored = services.create_document_from_xml(database(), data, author=author)
     response = _document_response(stored, status=201)
     response.headers["Location"] = url_for("documents.get_document", document_id=stored.document.id)
     return response
@@ -230,6 +263,28 @@ def export_document(document_id: int):
     response.headers.set("Content-Disposition", "attachment", filename=exported.filename)
     response.set_etag(exported.content_hash)
     return response
+
+
+@blp.route("/import", methods=["POST"])
+@blp.arguments(ImportQuerySchema, location="query")
+@blp.response(200, ImportResultSchema)
+@blp.doc(
+    summary="Import text or Word into AKN without storing it",
+    description="Returns the AKN XML, its validation and the import report (recognised, guessed, unplaced, removed).",
+    security=BEARER_SECURITY,
+    requestBody={"required": True, "content": {TEXT_PLAIN: {"schema": {"type": "string"}}, DOCX: XML_BODY,
+                                               "multipart/form-data": {"schema": UPLOAD_FORM}}},
+    responses=PROBLEMS,
+)
+@requires("viewer")
+def import_preview(options):
+    kind = require_media_type(*IMPORTABLE, MULTIPART)
+    data, kind, options = read_upload(kind, options)
+    if kind not in IMPORTABLE:
+        raise UnsupportedMediaTypeError(f"expected text/plain or .docx to import, found {kind}")
+    prepared, report = services.import_document(data, kind, options)
+    return {"akn": prepared.xml.decode("utf-8"), "valid": prepared.valid,
+            "validation": prepared.report["validation"], "report": report}
 
 
 @blp.route("/validate", methods=["POST"])

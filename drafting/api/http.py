@@ -5,15 +5,18 @@ from __future__ import annotations
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from drafting.api.schemas import ImportQuerySchema
 from drafting.errors import (
     PreconditionRequiredError,
     RequestTooLargeError,
     StaleVersionError,
     UnsupportedMediaTypeError,
 )
+from drafting.importers import EXTENSIONS
 
 AKN_XML = "application/akn+xml"
 XML_TYPES = (AKN_XML, "application/xml", "text/xml")
+MULTIPART = "multipart/form-data"
 
 
 def read_body() -> bytes:
@@ -73,3 +76,29 @@ def check_if_match(current_etag: str) -> None:
             extra={"current_etag": f'"{current_etag}"'},
         )
 
+
+
+def read_upload(kind: str, options: dict) -> tuple[bytes, str, dict]:
+    """Return an upload's bytes, media type and options: the body itself, or the `file` of a multipart form
+    (whose other fields are options)."""
+    if kind != MULTIPART:
+        return read_body(), kind, options
+    upload = request.files.get("file")
+    if upload is None:
+        raise UnsupportedMediaTypeError("expected a multipart form with a `file` field, found none")
+    limit = current_app.config["DRAFTING_MAX_UPLOAD_BYTES"]
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise RequestTooLargeError(f"the file is larger than the limit of {limit} bytes")
+    merged = {**options, **ImportQuerySchema().load(request.form.to_dict())}
+    return data, _media_type_of(upload.filename or "", upload.mimetype or ""), merged
+
+
+def _media_type_of(filename: str, declared: str) -> str:
+    """Decide a form file's type by its extension, then by its declared type."""
+    suffix = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    if suffix in (".xml", ".akn"):
+        return AKN_XML
+    return declared.lower()

@@ -36,10 +36,58 @@ class EidRepairSchema(Schema):
     reason = fields.String()
 
 
+class LineNoteSchema(Schema):
+    line = fields.Integer()
+    what = fields.String()
+
+
+class RemovedLineSchema(Schema):
+    line = fields.Integer()
+    text = fields.String()
+
+
+class DefinitionSchema(Schema):
+    term = fields.String()
+    refersTo = fields.String()
+
+
 class ImportReportSchema(Schema):
+    doc_type = fields.String()
+    title = fields.String()
+    recognised = fields.List(fields.Nested(LineNoteSchema))
+    guessed = fields.List(fields.Nested(LineNoteSchema), metadata={"description": "decisions that rest on a guess"})
+    unplaced = fields.List(fields.Nested(LineNoteSchema), metadata={"description": "text kept but marked for review"})
+    removed = fields.List(fields.Nested(RemovedLineSchema), metadata={"description": "page furniture removed"})
+    notes = fields.List(fields.String())
+    definitions = fields.List(fields.Nested(DefinitionSchema))
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class StorageReportSchema(Schema):
     validation = fields.Nested(ValidationReportSchema)
     normalisation = fields.List(fields.String())
     eid_repairs = fields.List(fields.Nested(EidRepairSchema))
+    import_report = fields.Nested(ImportReportSchema, attribute="import", data_key="import", allow_none=True)
+
+
+class ImportQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    type = fields.String(validate=validate.OneOf(["bill", "ordinance"]),
+                         metadata={"description": "guessed from the text when absent"})
+    jurisdiction = fields.String(load_default="us", validate=validate.Regexp(r"^[a-z]{2}(-[a-z0-9]+)*$"))
+    title = fields.String(validate=validate.Length(min=1, max=300))
+    number = fields.String(validate=validate.Length(min=1, max=100))
+    date = fields.String(validate=validate.Regexp(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+    message = fields.String(validate=validate.Length(max=1000))
+
+
+class ImportResultSchema(Schema):
+    akn = fields.String(metadata={"description": "the AKN XML"})
+    valid = fields.Boolean()
+    validation = fields.Nested(ValidationReportSchema)
+    report = fields.Nested(ImportReportSchema)
 
 
 class ProvisionSchema(Schema):
@@ -72,7 +120,7 @@ class DocumentSchema(DocumentSummarySchema):
     expression_uri = fields.String(allow_none=True)
     content_hash = fields.String()
     valid = fields.Boolean()
-    report = fields.Nested(ImportReportSchema)
+    report = fields.Nested(StorageReportSchema)
     provisions = fields.List(fields.Nested(ProvisionSchema))
 
 

@@ -37,7 +37,14 @@ WORDML_NAMESPACES = (
 )
 MARKUP_COMPATIBILITY_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
+MAX_LEVEL_TEXT = 255  # a numbering label template ("Article %1.%2"); longer ones exist only to amplify output
+# Beyond these, letters ("zzz...") and Roman numerals ("mmm...") grow without bound: such values come out decimal.
+MAX_LETTERED = 26 * 30
+MAX_ROMAN = 3999
+
 _ENCRYPTED_FLAG = 0x1
+_UNBOUNDED = 2**63 - 1
+_DECIMAL_NUMBER = range(-(2**31), 2**31)  # ST_DecimalNumber: Word's integers are 32-bit
 _LEVEL_REFERENCE = re.compile(r"%([1-9])")
 # A line break inside a run is not a paragraph break in Word; keeping it would split the paragraph for the reader.
 _LINE_SEPARATORS = str.maketrans(dict.fromkeys("\r\n\x85\u2028\u2029", " "))
@@ -67,16 +74,22 @@ def docx_to_text(data: bytes, *, max_uncompressed: int = 50 * 1024 * 1024, max_e
     """Return the text of a .docx upload: one paragraph per line, blank lines between, numbering rendered."""
     limits = ParseLimits(max_bytes=max_uncompressed)
     with _open_package(data, max_uncompressed=max_uncompressed, max_entries=max_entries) as package:
+        parts = set(package.namelist())
         document = _parse_part(package, DOCUMENT_PART, limits)
-        numbering = _parse_part(package, NUMBERING_PART, limits) if NUMBERING_PART in package.NameToInfo else None
-        styles = _parse_part(package, STYLES_PART, limits) if STYLES_PART in package.NameToInfo else None
+        numbering = _parse_part(package, NUMBERING_PART, limits) if NUMBERING_PART in parts else None
+        styles = _parse_part(package, STYLES_PART, limits) if STYLES_PART in parts else None
     w = _wordml_prefix(document)
     body = document.find(f"{w}body")
     if body is None:
         raise InvalidDocumentError(f"expected a w:body element in {DOCUMENT_PART}, found none")
     style_book = _read_styles(styles, w)
-    reader = _BodyReader(w, style_book, _read_numbering(numbering, w, style_book))
-    paragraphs = list(reader.blocks(body))
+    reader = _BodyReader(w, style_book, _read_numbering(numbering, w))
+    paragraphs, size = [], 0
+    for paragraph in reader.blocks(body):
+        size += len(paragraph) + 2
+        if size > max_uncompressed:  # only numbering labels can make the text outgrow the XML it came from
+            raise RequestTooLargeError(f"the text of the .docx exceeds the limit of {_readable(max_uncompressed)}")
+        paragraphs.append(paragraph)
     return DocxText(text="\n\n".join(paragraphs), notes=reader.notes())
 
 
@@ -91,7 +104,7 @@ def _open_package(data: bytes, *, max_uncompressed: int, max_entries: int) -> zi
         raise InvalidDocumentError(f"{EXPECTED_DOCX}, found {_describe_non_zip(data)}") from None
     try:
         _check_entries(package.infolist(), max_uncompressed=max_uncompressed, max_entries=max_entries)
-        if DOCUMENT_PART not in package.NameToInfo:
+        if DOCUMENT_PART not in package.namelist():
             raise InvalidDocumentError(f"{EXPECTED_DOCX}, found {_describe_other_zip(package.namelist())}")
     except DraftingError:
         package.close()
@@ -123,10 +136,10 @@ def _check_entries(entries: list[zipfile.ZipInfo], *, max_uncompressed: int, max
 def _read_part(package: zipfile.ZipFile, name: str) -> bytes:
     """Read one entry, refusing it as soon as it yields more bytes than its header declares."""
     entry = package.getinfo(name)
-    # zipfile stops at the declared size and then fails on the CRC; let the stream run one byte past it
-    # so that a lying header is reported as what it is, with memory still bounded by the declared size.
+    # zipfile cuts the stream at the declared size and then fails on the CRC, which hides what happened; let
+    # the stream run on so that a lying header is reported as such: the read itself stays bounded.
     probe = copy.copy(entry)
-    probe.file_size = entry.file_size + 1
+    probe.file_size = _UNBOUNDED
     try:
         with package.open(probe) as stream:
             content = stream.read(entry.file_size + 1)
@@ -262,11 +275,12 @@ def _val(element: etree._Element | None, w: str) -> str | None:
 
 
 def _integer(value: str | None) -> int | None:
-    """Return a decimal attribute value as an int, or None when it is absent or not a number."""
+    """Return a decimal attribute value as an int, or None when it is absent or not a 32-bit number."""
     try:
-        return int(value) if value is not None else None
+        number = int(value) if value is not None else None
     except ValueError:
         return None
+    return number if number in _DECIMAL_NUMBER else None
 
 
 def _is_on(element: etree._Element | None, w: str) -> bool:
@@ -305,10 +319,15 @@ def _read_styles(root: etree._Element | None, w: str) -> _StyleBook:
 def _read_level(level: etree._Element, w: str) -> _Level:
     """Return one w:lvl."""
     start = _integer(_val(level.find(f"{w}start"), w))
+    text = _val(level.find(f"{w}lvlText"), w) or ""
+    if len(text) > MAX_LEVEL_TEXT:
+        raise InvalidDocumentError(
+            f"{NUMBERING_PART}: expected numbering level text of at most {MAX_LEVEL_TEXT} characters, found {len(text)}"
+        )
     return _Level(
         start=start if start is not None else 0,
         number_format=_val(level.find(f"{w}numFmt"), w) or "decimal",
-        text=_val(level.find(f"{w}lvlText"), w) or "",
+        text=text,
         restart_after=_integer(_val(level.find(f"{w}lvlRestart"), w)),
         legal=_is_on(level.find(f"{w}isLgl"), w),
         style=_val(level.find(f"{w}pStyle"), w),
@@ -325,7 +344,7 @@ def _read_levels(parent: etree._Element, w: str) -> dict[int, _Level]:
     return levels
 
 
-def _read_numbering(root: etree._Element | None, w: str, styles: _StyleBook) -> _NumberingDefinitions:
+def _read_numbering(root: etree._Element | None, w: str) -> _NumberingDefinitions:
     """Return the definitions in word/numbering.xml."""
     definitions = _NumberingDefinitions()
     if root is None:
@@ -398,10 +417,10 @@ def _format_number(value: int, number_format: str) -> str:
         return f"{value:02d}"
     if number_format == "ordinal":
         return _ordinal(value)
-    if value > 0 and number_format in ("lowerLetter", "upperLetter"):
+    if 0 < value <= MAX_LETTERED and number_format in ("lowerLetter", "upperLetter"):
         letters = _letters(value)
         return letters.upper() if number_format == "upperLetter" else letters
-    if value > 0 and number_format in ("lowerRoman", "upperRoman"):
+    if 0 < value <= MAX_ROMAN and number_format in ("lowerRoman", "upperRoman"):
         numerals = _roman(value)
         return numerals.upper() if number_format == "upperRoman" else numerals
     return str(value)

@@ -48,6 +48,7 @@ def import_text(
     number: str | None = None,
     title: str | None = None,
     date: str | None = None,
+    default_number: str | None = None,
 ) -> ImportResult:
     """Turn legislative plain text into a strictly valid AKN act (ordinance) or bill, with a report."""
     cleaned = clean(text)
@@ -57,7 +58,7 @@ def import_text(
     if doc_type not in DOC_TYPES:
         raise TemplateError(f"expected a document type among {', '.join(DOC_TYPES)}, found {doc_type!r}")
     title = title or _short_title(text) or _printed_title(recognised) or _title_from_body(recognised.body) or "Untitled"
-    number = number or _guess_number(text, recognised) or _slug(title)
+    number = number or _guess_number(text, recognised) or default_number or _slug(title)
     date = date or (f"{recognised.year}-01-01" if recognised.year else Date.today().isoformat())
     root = build_document(doc_type, title=title[:300], jurisdiction=jurisdiction, number=number, date=date)
     terms = _fill(root, recognised)

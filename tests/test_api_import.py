@@ -1,0 +1,116 @@
+"""Importing text and Word documents over HTTP: stored with their import report, or previewed without storing."""
+
+from __future__ import annotations
+
+import io
+import time
+
+from tests.app_fixtures import SAMPLES, shared_path
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ORDINANCE = (
+    "AN ORDINANCE RESTRICTING FACE SURVEILLANCE\n\n"
+    "Be it ordained by the Town Council as follows:\n\n"
+    "Section 1. Definitions.\n"
+    '"Face surveillance" means an automated process that identifies a person from the face.\n\n'
+    "Section 2. Prohibition.\n"
+    "(a) No town official shall use face surveillance.\n"
+    "(b) No town official shall request face surveillance from a third party.\n"
+)
+
+
+def test_text_body_is_imported_and_stored_with_its_import_report(client, auth):
+    response = client.post("/api/documents?jurisdiction=us-ma-townsend&number=2026-3", data=ORDINANCE.encode(),
+                           headers=auth(**{"Content-Type": "text/plain; charset=utf-8"}))
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["frbr_uri"].startswith("/akn/us-ma-townsend/act/ordinance/")
+    assert body["valid"] is True
+    assert [p["eId"] for p in body["provisions"]] == ["sec_1", "sec_2"]
+    assert [c["eId"] for c in body["provisions"][1]["children"]] == ["sec_2__subsec_a", "sec_2__subsec_b"]
+    report = body["report"]["import"]
+    assert report["definitions"] == [{"term": "Face surveillance", "refersTo": "#term-face_surveillance"}]
+    assert report["title"] == "AN ORDINANCE RESTRICTING FACE SURVEILLANCE"
+
+
+def test_multipart_upload_takes_options_from_form_fields(client, auth):
+    data = {"file": (io.BytesIO(ORDINANCE.encode()), "ordinance.txt"), "jurisdiction": "us-ma-lee",
+            "type": "bill", "title": "Face Surveillance Restrictions"}
+    response = client.post("/api/documents", data=data, headers=auth(), content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = response.get_json()
+    assert (body["jurisdiction"], body["doc_type"], body["title"]) == ("us-ma-lee", "bill",
+                                                                       "Face Surveillance Restrictions")
+
+
+def test_import_preview_returns_akn_and_report_without_storing(client, auth):
+    response = client.post("/api/import", data=ORDINANCE.encode(),
+                           headers=auth("viewer", **{"Content-Type": "text/plain"}))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["valid"] is True and body["akn"].startswith("<?xml")
+    assert any(item["what"].startswith("section") for item in body["report"]["recognised"])
+    assert client.get("/api/documents", headers=auth()).get_json()["total"] == 0
+
+
+def test_sample_text_imports_into_the_same_provisions_as_its_akn(client, auth):
+    text = (SAMPLES / "us-ma-bayport-ordinance-16-62.txt").read_bytes()
+    imported = client.post("/api/import?jurisdiction=us-ma-bayport", data=text,
+                           headers=auth(**{"Content-Type": "text/plain"})).get_json()
+    stored = client.post("/api/documents", data=(SAMPLES / "us-ma-bayport-ordinance-16-62.xml").read_bytes(),
+                         headers=auth(**{"Content-Type": "application/akn+xml"})).get_json()
+    assert imported["valid"]
+    from drafting.akn import extract_provisions, iter_provisions, parse_akn
+
+    provisions = [(p.eId, p.num, p.heading, p.text)
+                  for p in iter_provisions(extract_provisions(parse_akn(imported["akn"].encode()).root))]
+    assert provisions[0][:2] == ("sec_16-62.1", "16-62.1")
+    assert len(provisions) == sum(1 for _ in _walk(stored["provisions"]))
+
+
+def _walk(provisions):
+    for provision in provisions:
+        yield provision
+        yield from _walk(provision["children"])
+
+
+def test_invalid_utf8_text_is_400_naming_the_offset(client, auth):
+    response = client.post("/api/documents", data=b"Section 1. Title.\n\xff\xfe bad",
+                           headers=auth(**{"Content-Type": "text/plain"}))
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert "not valid UTF-8" in response.get_json()["detail"] and "offset 18" in response.get_json()["detail"]
+
+
+def test_control_character_payload_gets_a_clear_answer_quickly(client, auth):
+    payload = shared_path("attacks", "14-text-control-chars.txt").read_bytes()
+    started = time.perf_counter()
+    response = client.post("/api/documents", data=payload, headers=auth(**{"Content-Type": "text/plain"}))
+    assert time.perf_counter() - started < 1.0
+    assert response.status_code == 400
+    assert "not valid UTF-8" in response.get_json()["detail"]
+    assert client.get("/api/documents", headers=auth()).get_json()["total"] == 0
+
+
+def test_hostile_plain_text_is_stored_verbatim_and_comes_back_as_data(client, auth):
+    payload = shared_path("attacks", "13-xss-plain.txt").read_bytes()
+    response = client.post("/api/documents", data=payload, headers=auth(**{"Content-Type": "text/plain"}))
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    xml = client.get(f"/api/documents/{response.get_json()['id']}", headers=auth(Accept="application/akn+xml")).data
+    assert b"<script" not in xml and b"&lt;script&gt;alert(\"AKN-XSS-plain-script\")" in xml
+    assert b"{{7*7}}" in xml
+
+
+def test_zip_bomb_docx_is_refused_before_decompressing(client, auth):
+    payload = shared_path("attacks", "10-zip-bomb.docx").read_bytes()
+    started = time.perf_counter()
+    response = client.post("/api/documents", data=payload, headers=auth(**{"Content-Type": DOCX}))
+    assert time.perf_counter() - started < 1.0
+    assert response.status_code == 413
+    assert response.mimetype == "application/problem+json"
+
+
+def test_unsupported_upload_type_is_415(client, auth):
+    response = client.post("/api/import", data=b"%PDF-1.4", headers=auth(**{"Content-Type": "application/pdf"}))
+    assert response.status_code == 415
