@@ -442,7 +442,12 @@ class Recogniser:
             target = self.stack[-1] if self.stack else self.section
             self.findings.guess(block.line, "text after the last item of a list read as its parent's closing words")
         if target is None:
-            self.findings.guess(block.line, "text outside any unit: kept in an unnumbered section")
+            if DEFINITIONS_LEAD.search(block.text):
+                self.findings.guess(block.line, "definitions printed without a section number: an unnumbered section")
+            else:
+                # text that belongs to no unit is kept where it stands and marked for review
+                block.kind = "unplaced"
+                self.findings.unplaced.append({"line": block.line, "what": block.text[:120]})
             self._implicit_section(block.line)
             target = self.section
         if DEFINITIONS_LEAD.search(block.text) and not target.children and not target.blocks:

@@ -178,7 +178,7 @@ def _preamble(front: Front) -> etree._Element | None:
 
 
 def _paragraph(block: Block, terms: dict[str, str] | None = None) -> etree._Element:
-    attributes = {"class": block.kind} if block.kind in ("history", "note") else {}
+    attributes = {"class": block.kind} if block.kind in ("history", "note", "unplaced") else {}
     if block.term and terms is not None:
         start = block.text.find(block.term)
         if start >= 0:
