@@ -6,8 +6,8 @@
 
 The input is a generated ordinance (seeded, so every run imports the same text): a cover page, a title, WHEREAS
 recitals, an enacting formula, sections with headings, a definitions section (quoted terms with "means"), labels
-nested (a)/(1)/(A)/(i), and adoption lines. The line-numbered layout wraps the same text at 72 columns and prints
-consecutive line numbers with a "Page n of m" footer, as legislature PDFs do.
+nested (a)/(1)/(i), and adoption lines. The line-numbered layout wraps the same text at 72 columns and numbers the
+lines of each page from 1 to 25 with a "Page n of m" footer, as bill PDFs are printed.
 
 The floor is what any importer must at least do: split the text into lines and run one simple label regex over each
 line. Times are the best of three runs; the ratio to the floor measured in the same process is the figure to
@@ -34,6 +34,7 @@ from drafting.importers.text import import_text  # noqa: E402
 TARGET_KB = 500
 TARGET_SECONDS = 1.0
 REPEAT = 3
+LINES_PER_PAGE = 25
 FLOOR_LABEL = re.compile(r"^\s*\(?[0-9A-Za-z]{1,4}[.)]")
 
 _WORDS = (
@@ -140,18 +141,18 @@ def generate_ordinance(size: int, *, seed: int = 1, numbered: bool = False) -> s
     return _line_numbered(paragraphs)
 
 
-def _line_numbered(paragraphs: list[str]) -> str:
-    """Wrap paragraphs at 72 columns and number every line, with a page footer every 50 lines."""
+def _line_numbered(paragraphs: list[str], per_page: int = LINES_PER_PAGE) -> str:
+    """Wrap paragraphs at 72 columns and number the lines of each page from 1, with a "Page n of m" footer."""
     lines: list[str] = []
     for paragraph in paragraphs:
         lines.extend(textwrap.wrap(paragraph, 72, break_on_hyphens=False, break_long_words=False))
         lines.append("")
-    pages = (len(lines) + 49) // 50
+    pages = (len(lines) + per_page - 1) // per_page
     out = io.StringIO()
-    for index, line in enumerate(lines, start=1):
-        out.write(f"{index} {line}".rstrip() + "\n")
-        if index % 50 == 0:
-            out.write(f"\nPage {index // 50} of {pages}\n\n")
+    for start in range(0, len(lines), per_page):
+        for number, line in enumerate(lines[start : start + per_page], start=1):
+            out.write(f"{number:>2} {line}".rstrip() + "\n")
+        out.write(f"\n                              Page {start // per_page + 1} of {pages}\n\n")
     return out.getvalue()
 
 

@@ -94,7 +94,9 @@ def test_user_create_refuses_a_short_password(run):
     assert result.exit_code == 2
 
 
-ORDINANCE_TEXT = "Section 1. Purpose.\nThis ordinance limits face surveillance.\n\nSection 2. Ban.\n(a) No use.\n(b) No purchase.\n"
+ORDINANCE_TEXT = (
+    "Section 1. Purpose.\nThis ordinance limits face surveillance.\n\nSection 2. Ban.\n(a) No use.\n(b) No purchase.\n"
+)
 
 
 def test_import_writes_akn_to_stdout_and_the_report_to_stderr(run, tmp_path):

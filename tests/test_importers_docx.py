@@ -644,5 +644,5 @@ def test_numbering_labels_cannot_grow_the_text_beyond_the_limit():
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         declared = sum(entry.file_size for entry in package.infolist())
 
-    with pytest.raises(RequestTooLargeError, match="the text of the .docx exceeds the limit of"):
+    with pytest.raises(RequestTooLargeError, match=r"the text of the \.docx exceeds the limit of"):
         docx_to_text(data, max_uncompressed=declared)

@@ -50,7 +50,10 @@ PREFIXES = {
 
 PROVISION_TAGS = frozenset(akn(name) for name in PREFIXES)
 
-_LEADING_WORDS = re.compile(r"^(?:(?:section|sec|article|art|chapter|ch|part)\b\.?|§+)\s*", re.IGNORECASE)
+_LEADING_WORDS = re.compile(
+    r"^(?:(?:section|sec|article|art|chapter|ch|part|title|subtitle|division|subchapter|book|tome)\b\.?|§+)\s*",
+    re.IGNORECASE,
+)
 _DROP = re.compile(r"[()\[\]\s]+")
 _UNSAFE = re.compile(r"[^a-z0-9.\-]+")
 

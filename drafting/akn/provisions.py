@@ -64,8 +64,9 @@ def cite(path: tuple[str, ...]) -> str:
 _BLOCK_TAGS = frozenset(
     akn(name)
     for name in ("p", "blockList", "item", "listIntroduction", "listWrapUp", "tblock", "table", "tr", "td", "th",
-                 "blockContainer", "intro", "content", "wrapUp", "li", "ul", "ol", "toc", "tocItem", "foreign")
-)
+                 "blockContainer", "intro", "content", "wrapUp", "li", "ul", "ol", "toc", "tocItem", "foreign",
+                 "num", "heading", "subheading", "recital", "formula", "longTitle", "hcontainer")
+) | PROVISION_TAGS
 
 
 def _words(parts) -> str:

@@ -24,6 +24,7 @@ CONTAINER = re.compile(
     r"^(?P<num>(?P<word>CHAPTER|Chapter|ARTICLE|Article|TITLE|Title|PART|Part|DIVISION|Division|SUBCHAPTER|Subchapter)"
     r"\s+(?P<value>[0-9]+[A-Za-z]?(?:[-.]\d+[A-Za-z]?)*|[IVXLC]+)\.?)\s*[:.\u2014-]*\s*(?P<rest>.*)$"
 )
+CONTAINER_RANK = {"title": 0, "part": 1, "chapter": 2, "subchapter": 3, "article": 4, "division": 5}
 CONTAINER_ELEMENTS = {
     "chapter": "chapter", "article": "article", "title": "title", "part": "part", "division": "division",
     "subchapter": "subchapter",
@@ -93,7 +94,8 @@ def _readings(core: str, bracket: str) -> tuple[Reading, ...]:
     found = []
     letter = letter_ordinal(core)
     roman = roman_value(core)
-    if letter is not None and (len(core) == 1 or roman is None):
+    if letter is not None:
+        # "cc" may be the 55th letter label or roman 200: context decides
         found.append(Reading(bracket, "upper" if upper else "lower", letter))
     if roman is not None:
         found.append(Reading(bracket, "uroman" if upper else "lroman", roman))

@@ -100,9 +100,20 @@ def _join_broken_sentences(paragraphs: list[Paragraph]) -> list[Paragraph]:
     return result
 
 
+_REFERENCE_WORD_END = re.compile(
+    r"\b(sections?|subsections?|paragraphs?|subparagraphs?|clauses?|chapters?|divisions?|articles?|parts?|titles?"
+    r"|§+)$",
+    re.IGNORECASE,
+)
+_FIELD = re.compile(r"^[A-Z][A-Za-z .']{1,30}:\s")
+
+
 def _continues(previous: str, text: str) -> bool:
     """Tell whether a line continues the previous one (a soft line break inside a sentence)."""
     if starts_structure(text):
+        # "… approved under section" / "2.128.030 of this chapter": a cross-reference wrapped onto a new line
+        return bool(_REFERENCE_WORD_END.search(previous)) and _lowercase_after_label(text)
+    if _FIELD.match(text):
         return False
     if only_labels(previous):
         return True
@@ -111,6 +122,12 @@ def _continues(previous: str, text: str) -> bool:
     if _ENDS_BLOCK.search(previous) and not _ABBREVIATION_END.search(previous):
         return text[:1].islower()
     return True
+
+
+def _lowercase_after_label(text: str) -> bool:
+    found = read_label(text.lstrip())
+    rest = found[1] if found else re.sub(r"^\S+\s*", "", text.lstrip())
+    return rest[:1].islower()
 
 
 def _attach_lone_labels(paragraphs: list[Paragraph]) -> list[Paragraph]:

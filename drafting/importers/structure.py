@@ -13,6 +13,7 @@ from .labels import (
     CODE_NUMBER,
     CONTAINER,
     CONTAINER_ELEMENTS,
+    CONTAINER_RANK,
     SECTION_MARKER,
     Label,
     Reading,
@@ -39,7 +40,7 @@ _COVER = re.compile(
 _TITLE_START = re.compile(r"^(an? (ordinance|act|bill|resolution|order)\b|amendment\b.*\bto\b)", re.IGNORECASE)
 _LONG_TITLE = re.compile(r"^(to [a-z]|relative to\b|an act\b|an ordinance\b)", re.IGNORECASE)
 _HISTORY = re.compile(
-    r"^[\[(]\s*(history|added by|amended by|ord\.|ords\.|source|prior code|code \d{4}|res\.|formerly)\b",
+    r"^[\[(]\s*(history|added by|amended by|ord\.|ords\.|source|prior code|code \d{4}|res\.|formerly)(?!\w)",
     re.IGNORECASE,
 )
 _NOTE_HEADING = re.compile(r"^(codification note|editor'?s note|cross[- ]references?|notes?|history)\s*:?$",
@@ -182,7 +183,8 @@ class Recogniser:
         self.findings = Findings()
         self.front = Front()
         self.body: list[Unit] = []
-        self.container: Unit | None = None  # an open chapter/article/part
+        self.containers: list[Unit] = []  # open title > part > chapter > … (outermost first)
+        self.skip: set[int] = set()  # paragraphs already taken (a heading printed on its own line)
         self.section: Unit | None = None  # the open top-level unit (explicit or implicit section)
         self.stack: list[Unit] = []  # labelled units open under the section (or at the top when none)
         self.section_style: tuple[str, str] | None = None  # "1." style sections, once established
@@ -197,6 +199,8 @@ class Recogniser:
     def run(self) -> Recognised:
         for index, paragraph in enumerate(self.paragraphs):
             self.index = index
+            if index in self.skip:
+                continue
             if not self.in_body and not self._starts_body(paragraph):
                 self._front_matter(paragraph)
                 continue
@@ -226,10 +230,13 @@ class Recogniser:
             return True
         container = CONTAINER.match(text)
         if container and heading_like(container.group("rest") or "Heading"):
-            # a chapter line opens the body only when sections follow, not a title or an enacting formula
+            # a chapter line opens the body when sections or its own text follow, not a title or a formula
             following = self.paragraphs[self.index + 1 : self.index + 3]
-            return any(SECTION_MARKER.match(p.text) or CODE_NUMBER.match(p.text) for p in following) and not any(
-                _FORMULA.match(p.text) for p in following
+            if any(_FORMULA.match(p.text) or _TITLE_START.match(p.text) for p in following):
+                return False
+            return bool(container.group("rest").strip()) or any(
+                SECTION_MARKER.match(p.text) or CODE_NUMBER.match(p.text) or CONTAINER.match(p.text)
+                for p in following
             )
         found = read_label(text)
         if found and not _FORMULA.match(text):
@@ -328,17 +335,11 @@ class Recogniser:
     def _section_start(self, text: str, line: int) -> bool:
         container = CONTAINER.match(text)
         if container and heading_like(container.group("rest") or "Heading"):
-            element = CONTAINER_ELEMENTS[container.group("word").lower()]
-            heading = container.group("rest").rstrip(".").strip() or None
-            unit = Unit(element, container.group("num").strip(), heading, line)
-            self._close_section()
-            self.container = unit
-            self.body.append(unit)
-            self.findings.saw(line, f"{element} {unit.num}")
+            self._open_container(container, line)
             return True
         match = SECTION_MARKER.match(text) or CODE_NUMBER.match(text)
         if match:
-            rest = text[match.end():].strip()
+            rest = text[match.end():].strip() or self._heading_on_next_line()
             self._open_section(match.group("num").strip(), rest, line)
             return True
         found = read_label(text)
@@ -346,6 +347,37 @@ class Recogniser:
             self._open_section(found[0].text, found[1], line, reading=found[0].readings[0])
             return True
         return False
+
+    def _open_container(self, container: re.Match, line: int) -> None:
+        """Open a chapter, article, title …; a lower-ranked one goes inside the open higher-ranked one."""
+        element = CONTAINER_ELEMENTS[container.group("word").lower()]
+        heading = container.group("rest").rstrip(".").strip() or self._heading_on_next_line().rstrip(".") or None
+        unit = Unit(element, container.group("num").strip(), heading, line)
+        self._close_section()
+        while self.containers and CONTAINER_RANK[self.containers[-1].element] >= CONTAINER_RANK[element]:
+            self.containers.pop()
+        (self.containers[-1].children if self.containers else self.body).append(unit)
+        self.containers.append(unit)
+        self.findings.saw(line, f"{element} {unit.num}")
+
+    @property
+    def container(self) -> Unit | None:
+        return self.containers[-1] if self.containers else None
+
+    def _heading_on_next_line(self) -> str:
+        """Take the next paragraph as a heading when it is one printed on its own line ("SHORT TITLE.")."""
+        following = self.paragraphs[self.index + 1 : self.index + 2]
+        if not following:
+            return ""
+        text = following[0].text
+        if read_label(text) or SECTION_MARKER.match(text) or CODE_NUMBER.match(text) or CONTAINER.match(text):
+            return ""
+        if (is_all_caps(text) and len(text.split()) <= 12) or (
+            text.endswith(".") and heading_like(text.rstrip("."), max_words=8) and text[:1].isupper()
+        ):
+            self.skip.add(self.index + 1)
+            return text
+        return ""
 
     def _is_section_label(self, label: Label, rest: str) -> bool:
         """Tell whether "1. Short title." opens a section: at the top, or continuing "1."-style sections."""
@@ -365,7 +397,8 @@ class Recogniser:
 
     def _open_section(self, num: str, rest: str, line: int, reading: Reading | None = None) -> None:
         self._close_section()
-        heading, remainder = split_heading(rest, whole_if_heading=True) if rest else (None, "")
+        # the whole line is a heading only when the section has more to say after it
+        heading, remainder = split_heading(rest, whole_if_heading=self._section_continues()) if rest else (None, "")
         unit = Unit("section", num, heading, line, reading=reading)
         if reading is not None:
             self.section_style = reading.style
@@ -380,6 +413,14 @@ class Recogniser:
                 self._labelled(found[0], found[1], line)
             else:
                 self._text(Block(remainder, line))
+
+    def _section_continues(self) -> bool:
+        following = [i for i in range(self.index + 1, min(self.index + 3, len(self.paragraphs))) if i not in self.skip]
+        if not following:
+            return False
+        text = self.paragraphs[following[0]].text
+        return not (SECTION_MARKER.match(text) or CODE_NUMBER.match(text) or CONTAINER.match(text)
+                    or _CONCLUSION.match(text))
 
     def _close_section(self) -> None:
         self._close_term()
@@ -435,7 +476,7 @@ class Recogniser:
             self._add_block(unit, Block(text, line))
 
     def _text(self, block: Block) -> None:
-        target = self.stack[-1] if self.stack else self.section
+        target = self.stack[-1] if self.stack else (self.section or self.container)
         if self.stack and self._closes_list():
             # a paragraph after the last item of a list ("…; or" / "… ." ) belongs to the list's parent
             self.stack.pop()
