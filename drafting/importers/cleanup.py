@@ -15,8 +15,8 @@ from drafting.errors import TextEncodingError
 
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"))
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2009\u200a\u3000\t\f\v"), " ")
-_LINE_NUMBER = re.compile(r"^\s{0,8}(\d{1,4})(?=\s|[A-Za-z(\"“]|$)")
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2009\u200a\u3000\t\v"), " ")
+_LINE_NUMBER = re.compile(r"^\s{0,8}([0-9]{1,5})(?=\s|[A-Za-z(\"“]|$)")
 _PAGE_FURNITURE = re.compile(
     r"""^\s*(
         page\s+\d+(\s+of\s+\d+)?           # Page 1 of 2
@@ -72,10 +72,12 @@ def normalise_characters(text: str) -> tuple[str, list[str]]:
         stripped = text.translate(table)
         counts[name] = len(text) - len(stripped)
         text = stripped
-    controls = [ch for ch in set(text) if unicodedata.category(ch) == "Cc" and ch != "\n"]
+    # C0/C1 controls, lone surrogates and the non-characters U+FFFE/U+FFFF cannot stand in XML
+    controls = [ch for ch in set(text) if (unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff")
+                and ch not in "\n\f"]
     if controls:
         before = len(text)
-        spaces = "\t\f\v"
+        spaces = "\t\v"
         text = "".join(" " if ch in spaces else ch for ch in text if ch == "\n" or ch not in controls or ch in spaces)
         counts["control"] = before - len(text)
     text = text.translate(_SPACES)
@@ -101,43 +103,63 @@ def _line_numbers_in_use(lines: list[str]) -> bool:
     found = [n for n in numbers if n is not None]
     if len(found) < 5:
         return False
-    steps = sum(1 for a, b in itertools.pairwise(found) if b == a + 1)
+    # consecutive, allowing for unnumbered blank lines and for numbering that restarts on each page
+    steps = sum(1 for a, b in itertools.pairwise(found) if 0 < b - a <= 3 or b == 1)
     return steps >= 0.8 * (len(found) - 1) and len(found) >= 0.5 * len(numbers)
 
 
 def clean(text: str) -> CleanText:
-    """Remove line numbers, page furniture and repeated headers; fold characters; keep line positions."""
+    """Remove page furniture, running headers and line numbers; fold characters; keep line positions."""
     text, notes = normalise_characters(text)
-    raw = text.split("\n")
+    paged = "\f" in text
+    text = text.replace("\f", "\n")
     removed: list[SourceLine] = []
-    numbered = _line_numbers_in_use(raw)
-    lines: list[SourceLine] = []
-    stripped_numbers = 0
-    last_number = None
-    for index, line in enumerate(raw, start=1):
-        if numbered:
-            match = _LINE_NUMBER.match(line)
-            # a number far from the running line count is text ("118th CONGRESS"), not a line number
-            if match and (last_number is None or abs(int(match.group(1)) - last_number - 1) <= 5):
-                last_number = int(match.group(1))
-                line = line[match.end():]
-                stripped_numbers += 1
-        if line.strip() and _PAGE_FURNITURE.match(line) and not (numbered and line.strip().isdigit()):
+    lines = []
+    for index, line in enumerate(text.split("\n"), start=1):
+        if line.strip() and _PAGE_FURNITURE.match(line) and not line.strip().isdigit():
             removed.append(SourceLine(index, line.strip()))
             line = ""
         lines.append(SourceLine(index, line.rstrip()))
-    if stripped_numbers:
-        notes.append(f"removed {stripped_numbers} printed line numbers")
-    lines = _drop_repeated_headers(lines, removed)
+    paged = paged or bool(removed)
+    if paged:
+        lines = _drop_repeated_headers(lines, removed)
+    lines, stripped = _strip_line_numbers(lines, removed)
+    if stripped:
+        notes.append(f"removed {stripped} printed line numbers")
     if removed:
         notes.append(f"removed {len(removed)} lines of page furniture (page numbers, headers, rules)")
     return CleanText(lines=tuple(lines), notes=tuple(notes), removed=tuple(removed))
 
 
+def _strip_line_numbers(lines: list[SourceLine], removed: list[SourceLine]) -> tuple[list[SourceLine], int]:
+    """Strip the line numbers of a bill PDF (numbering may restart on each page); a bare number left over is a
+    page number."""
+    numbered = _line_numbers_in_use([line.text for line in lines])
+    result, stripped, last = [], 0, None
+    for line in lines:
+        text = line.text
+        match = _LINE_NUMBER.match(text) if numbered else None
+        # a number far from the running count is text ("118th CONGRESS"), unless numbering restarts at 1
+        if match and (last is None or abs(int(match.group(1)) - last - 1) <= 5 or int(match.group(1)) == 1):
+            last = int(match.group(1))
+            text = text[match.end():]
+            stripped += 1
+        bare_number = text.strip().isascii() and text.strip().isdigit()
+        if bare_number and (numbered or not result or not result[-1].text.strip()):
+            removed.append(SourceLine(line.number, text.strip()))
+            text = ""
+        result.append(SourceLine(line.number, text.rstrip()))
+    return result, stripped
+
+
 def _drop_repeated_headers(lines: list[SourceLine], removed: list[SourceLine]) -> list[SourceLine]:
     """Blank out short lines that repeat three or more times: running headers and footers of a PDF."""
     counts = Counter(line.text.strip() for line in lines if 0 < len(line.text.strip()) <= 80)
-    repeated = {text for text, count in counts.items() if count >= 3 and not _LOOKS_STRUCTURAL.match(text)}
+    repeated = {
+        text for text, count in counts.items()
+        if count >= 3 and not _LOOKS_STRUCTURAL.match(text) and not text.endswith((".", ":", ";", ","))
+        and not _LINE_NUMBER.match(text)
+    }
     if not repeated:
         return lines
     result = []

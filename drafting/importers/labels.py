@@ -17,12 +17,12 @@ _PAREN = re.compile(r"^\(([0-9]{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)")
 _DOT = re.compile(r"^([0-9]{1,3}|[a-z]{1,4}|[A-Z]{1,4})\.(?=\s|$)")
 _CLOSE = re.compile(r"^([0-9]{1,3}|[a-z]{1,3})\)(?=\s|$)")
 SECTION_MARKER = re.compile(
-    r"^(?P<num>(?:SECTION|Section|SEC\.|Sec\.|§{1,2})\s*(?P<value>\d+[A-Za-z]?(?:[-.:]\d+[A-Za-z]?)*)\.?)(?=\s|$|[A-Z(])"
+    r"^(?P<num>(?:SECTION|Section|SEC\.|Sec\.|§{1,2})\s*(?P<value>[0-9]+[A-Za-z]?(?:[-.:][0-9]+[A-Za-z]?)*)\.?)(?=\s|$|[A-Z(])"
 )
-CODE_NUMBER = re.compile(r"^(?P<num>(?P<value>\d+[A-Za-z]?(?:[-.]\d+[A-Za-z]?)+)\.?)(?=\s|$)")
+CODE_NUMBER = re.compile(r"^(?P<num>(?P<value>[0-9]+[A-Za-z]?(?:[-.][0-9]+[A-Za-z]?)+)\.?)(?=\s|$)")
 CONTAINER = re.compile(
     r"^(?P<num>(?P<word>CHAPTER|Chapter|ARTICLE|Article|TITLE|Title|PART|Part|DIVISION|Division|SUBCHAPTER|Subchapter)"
-    r"\s+(?P<value>[0-9]+[A-Za-z]?(?:[-.]\d+[A-Za-z]?)*|[IVXLC]+)\.?)\s*[:.\u2014-]*\s*(?P<rest>.*)$"
+    r"\s+(?P<value>[0-9]+[A-Za-z]?(?:[-.][0-9]+[A-Za-z]?)*|[IVXLC]+)\.?)\s*[:.\u2014-]*\s*(?P<rest>.*)$"
 )
 CONTAINER_RANK = {"title": 0, "part": 1, "chapter": 2, "subchapter": 3, "article": 4, "division": 5}
 CONTAINER_ELEMENTS = {

@@ -32,15 +32,15 @@ _FORMULA = re.compile(
 )
 _RECITAL = re.compile(r"^(whereas)\b", re.IGNORECASE)
 _COVER = re.compile(
-    r"^(\d+(st|nd|rd|th) congress|\d+(st|nd|rd|th) session|in the (senate|house)\b|.*\bintroduced the following\b"
-    r"|.*\breferred to the committee\b|(s|h|h\.\s?r|s\.\s?b|h\.\s?b)\.\s?\d+$|[a-z]+ \d{1,2}, \d{4}$"
+    r"^([0-9]+(st|nd|rd|th) congress|[0-9]+(st|nd|rd|th) session|in the (senate|house)\b|.*\bintroduced the following\b"
+    r"|.*\breferred to the committee\b|(s|h|h\.\s?r|s\.\s?b|h\.\s?b)\.\s?[0-9]+$|[a-z]+ [0-9]{1,2}, [0-9]{4}$"
     r"|docket\b|petition of\b|upon the recommendation\b|in the year\b|committee report\b)",
     re.IGNORECASE,
 )
 _TITLE_START = re.compile(r"^(an? (ordinance|act|bill|resolution|order)\b|amendment\b.*\bto\b)", re.IGNORECASE)
 _LONG_TITLE = re.compile(r"^(to [a-z]|relative to\b|an act\b|an ordinance\b)", re.IGNORECASE)
 _HISTORY = re.compile(
-    r"^[\[(]\s*(history|added by|amended by|ord\.|ords\.|source|prior code|code \d{4}|res\.|formerly)(?!\w)",
+    r"^[\[(]\s*(history|added by|amended by|ord\.|ords\.|source|prior code|code [0-9]{4}|res\.|formerly)(?!\w)",
     re.IGNORECASE,
 )
 _NOTE_HEADING = re.compile(r"^(codification note|editor'?s note|cross[- ]references?|notes?|history)\s*:?$",
@@ -65,12 +65,12 @@ _HEADING_SPLIT = re.compile(
     r"^(?P<heading>[^.:;\u2014]{1,120}?)(?:(?P<dash>\.?--|\.?\u2014)\s*|(?P<sep>[.:])\s+)(?P<rest>\S.*)$"
 )
 _CONCLUSION = re.compile(
-    r"^(passed|adopted|approved|enacted|ordained|signed|attest)\b.{0,200}\b(council|mayor|board|\d{4})\b",
+    r"^(passed|adopted|approved|enacted|ordained|signed|attest)\b.{0,200}\b(council|mayor|board|[0-9]{4})\b",
     re.IGNORECASE,
 )
 _RECITALS_HEADING = re.compile(r"^(findings|preamble|recitals)\.?$", re.IGNORECASE)
 _LIST_ITEM_END = re.compile(r"(;|; or|; and|, or|, and)$")
-_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_YEAR = re.compile(r"\b(19[5-9][0-9]|20[0-9][0-9])\b")
 
 
 @dataclass
@@ -351,7 +351,8 @@ class Recogniser:
     def _open_container(self, container: re.Match, line: int) -> None:
         """Open a chapter, article, title …; a lower-ranked one goes inside the open higher-ranked one."""
         element = CONTAINER_ELEMENTS[container.group("word").lower()]
-        heading = container.group("rest").rstrip(".").strip() or self._heading_on_next_line().rstrip(".") or None
+        heading = (container.group("rest").rstrip(".").strip()
+                   or self._heading_on_next_line(for_container=True).rstrip(".") or None)
         unit = Unit(element, container.group("num").strip(), heading, line)
         self._close_section()
         while self.containers and CONTAINER_RANK[self.containers[-1].element] >= CONTAINER_RANK[element]:
@@ -364,7 +365,7 @@ class Recogniser:
     def container(self) -> Unit | None:
         return self.containers[-1] if self.containers else None
 
-    def _heading_on_next_line(self) -> str:
+    def _heading_on_next_line(self, *, for_container: bool = False) -> str:
         """Take the next paragraph as a heading when it is one printed on its own line ("SHORT TITLE.")."""
         following = self.paragraphs[self.index + 1 : self.index + 2]
         if not following:
@@ -372,9 +373,16 @@ class Recogniser:
         text = following[0].text
         if read_label(text) or SECTION_MARKER.match(text) or CODE_NUMBER.match(text) or CONTAINER.match(text):
             return ""
-        if (is_all_caps(text) and len(text.split()) <= 12) or (
-            text.endswith(".") and heading_like(text.rstrip("."), max_words=8) and text[:1].isupper()
-        ):
+        looks_like_heading = (is_all_caps(text) and len(text.split()) <= 12) or (
+            heading_like(text.rstrip("."), max_words=8) and text[:1].isupper()
+        )
+        # it is the heading only if the unit goes on after it (otherwise it is the unit's one sentence)
+        after = self.paragraphs[self.index + 2 : self.index + 3]
+        goes_on = bool(after) and not (
+            (not for_container and (SECTION_MARKER.match(after[0].text) or CODE_NUMBER.match(after[0].text)))
+            or CONTAINER.match(after[0].text) or _CONCLUSION.match(after[0].text)
+        )
+        if looks_like_heading and goes_on:
             self.skip.add(self.index + 1)
             return text
         return ""

@@ -22,7 +22,7 @@ from .paragraphs import assemble
 from .structure import Block, Front, Recognised, Unit, recognise
 
 DOC_TYPES = ("bill", "ordinance")
-_NUMBER_HINT = re.compile(r"\b(?P<kind>H\.\s?R\.|S\.\s?B\.|H\.\s?B\.|S\.|H\.)\s?(?P<number>\d{1,5})\b")
+_NUMBER_HINT = re.compile(r"\b(?P<kind>H\.\s?R\.|S\.\s?B\.|H\.\s?B\.|S\.|H\.)\s?(?P<number>[0-9]{1,5})\b")
 _ORDINANCE_HINT = re.compile(r"\b(ordinance|ordained|city council|town council|municipal code|board of aldermen)\b",
                              re.IGNORECASE)
 
@@ -86,7 +86,7 @@ def _guess_number(text: str, recognised: Recognised) -> str | None:
     if hint:
         return f"{hint.group('kind').replace('.', '').replace(' ', '').lower()}-{hint.group('number')}"
     for unit in recognised.body:
-        if unit.num and re.match(r"^\d+[A-Za-z]?[-.]\d", unit.num):
+        if unit.num and re.match(r"^[0-9]+[A-Za-z]?[-.][0-9]", unit.num):
             return re.split(r"[.]", unit.num.rstrip("."))[0] if "-" in unit.num else unit.num.rstrip(".")
     return None
 
