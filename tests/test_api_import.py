@@ -114,3 +114,31 @@ def test_zip_bomb_docx_is_refused_before_decompressing(client, auth):
 def test_unsupported_upload_type_is_415(client, auth):
     response = client.post("/api/import", data=b"%PDF-1.4", headers=auth(**{"Content-Type": "application/pdf"}))
     assert response.status_code == 415
+
+
+def _word_ordinance() -> bytes:
+    from docx import Document
+
+    document = Document()
+    for text in ORDINANCE.split("\n"):
+        if text:
+            document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_word_document_is_imported_with_the_same_structure_as_its_text(client, auth):
+    response = client.post("/api/documents?jurisdiction=us-ma-townsend", data=_word_ordinance(),
+                           headers=auth(**{"Content-Type": DOCX}))
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = response.get_json()
+    assert [p["eId"] for p in body["provisions"]] == ["sec_1", "sec_2"]
+    assert body["report"]["import"]["definitions"][0]["term"] == "Face surveillance"
+
+
+def test_word_document_by_multipart_is_recognised_by_its_extension(client, auth):
+    data = {"file": (io.BytesIO(_word_ordinance()), "ordinance.docx")}
+    response = client.post("/api/import", data=data, headers=auth(), content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["valid"] is True

@@ -344,6 +344,16 @@ def test_parenthesised_lower_letter_numbering_renders_a_b():
     assert "numbering rendered for 2 paragraphs" in result.notes
 
 
+def test_empty_numbered_paragraph_is_dropped_but_uses_up_its_number_as_in_word():
+    document = docx.Document()
+    num_id = add_list(document, Level("lowerLetter", "(%1)"))
+    add_numbered_paragraph(document, "notice;", num_id)
+    add_numbered_paragraph(document, "", num_id)
+    add_numbered_paragraph(document, "hearing.", num_id)
+
+    assert converted(document).text == "(a) notice;\n\n(c) hearing."
+
+
 def test_deeper_level_restarts_when_a_shallower_level_advances():
     document = docx.Document()
     num_id = add_list(document, Level("lowerLetter", "(%1)"), Level("decimal", "(%2)"))
@@ -637,8 +647,8 @@ def test_numbering_level_text_longer_than_255_characters_is_refused():
 
 def test_numbering_labels_cannot_grow_the_text_beyond_the_limit():
     document = docx.Document()
-    num_id = add_list(document, Level("upperRoman", "%1" * 127, start=3888))  # 15 characters per %1
-    for _ in range(100):
+    num_id = add_list(document, Level("decimal", "%1" * 127, start=10**9))  # 1,270 characters of label each
+    for _ in range(2000):
         add_numbered_paragraph(document, "x", num_id)
     data = saved(document)
     with zipfile.ZipFile(io.BytesIO(data)) as package:

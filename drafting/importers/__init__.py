@@ -9,6 +9,8 @@ from .text import DOC_TYPES, ImportResult, import_bytes, import_text
 TEXT_PLAIN = "text/plain"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 IMPORTABLE = (TEXT_PLAIN, DOCX)
+# a Word bill is a few hundred KB of XML; 16 MiB leaves room and bounds what one upload can cost
+DOCX_MAX_UNCOMPRESSED = 16 * 1024 * 1024
 EXTENSIONS = {".txt": TEXT_PLAIN, ".text": TEXT_PLAIN, ".docx": DOCX}
 
 
@@ -19,7 +21,7 @@ def import_upload(data: bytes, media_type: str, **options) -> ImportResult:
     if media_type == DOCX:
         from .docx import docx_to_text
 
-        extracted = docx_to_text(data)
+        extracted = docx_to_text(data, max_uncompressed=DOCX_MAX_UNCOMPRESSED)
         result = import_text(extracted.text, **options)
         result.report["notes"] = list(extracted.notes) + result.report["notes"]
         return result

@@ -44,7 +44,7 @@ MAX_ROMAN = 3999
 
 _ENCRYPTED_FLAG = 0x1
 _UNBOUNDED = 2**63 - 1
-_DECIMAL_NUMBER = range(-(2**31), 2**31)  # ST_DecimalNumber: Word's integers are 32-bit
+_DECIMAL_NUMBER_MIN, _DECIMAL_NUMBER_MAX = -(2**31), 2**31 - 1  # ST_DecimalNumber: 32-bit
 _LEVEL_REFERENCE = re.compile(r"%([1-9])")
 # A line break inside a run is not a paragraph break in Word; keeping it would split the paragraph for the reader.
 _LINE_SEPARATORS = str.maketrans(dict.fromkeys("\r\n\x85\u2028\u2029", " "))
@@ -276,11 +276,13 @@ def _val(element: etree._Element | None, w: str) -> str | None:
 
 def _integer(value: str | None) -> int | None:
     """Return a decimal attribute value as an int, or None when it is absent or not a 32-bit number."""
+    if value is None:
+        return None
     try:
-        number = int(value) if value is not None else None
+        number = int(value)
     except ValueError:
         return None
-    return number if number in _DECIMAL_NUMBER else None
+    return number if _DECIMAL_NUMBER_MIN <= number <= _DECIMAL_NUMBER_MAX else None
 
 
 def _is_on(element: etree._Element | None, w: str) -> bool:
@@ -533,9 +535,13 @@ class _BodyReader:
         text = "".join(self.runs(paragraph))
         lines = [line.rstrip() for line in text.split("\n")]
         text = "\n".join(line for line in lines if line)
+        properties = paragraph.find(f"{self.w}pPr")
+        if not text and properties is not None and properties.find(f"{self.w}rPr/{self.w}del") is not None:
+            return ""  # a deleted paragraph mark: in the accepted text the paragraph does not exist
+        # An empty numbered paragraph still shows, and uses up, its number in Word.
+        label = self.label(properties)
         if not text:
             return ""
-        label = self.label(paragraph.find(f"{self.w}pPr"))
         if label is None:
             return text
         self.tally.numbered += 1
