@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .eids import PROVISION_TAGS, is_provision, num_of
+from .eids import PROVISION_TAGS, is_provision
 from .namespaces import akn
 
 _LABEL_TAGS = frozenset({akn("num"), akn("heading"), akn("subheading")})
+_PROVISION_TAG_LIST = tuple(PROVISION_TAGS)
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,15 @@ def _words(parts) -> str:
     return " ".join(" ".join(parts).split())
 
 
+_CONTAINERS_OF_BLOCKS = frozenset(akn(name) for name in ("content", "intro", "wrapUp"))
+_P = akn("p")
+
+
 def block_text(node: etree._Element) -> str:
     """Return an element's text with block elements (paragraphs, list items, cells) kept apart by a space."""
+    if node.tag in _CONTAINERS_OF_BLOCKS and all(child.tag == _P and not len(child) for child in node):
+        # the common case, fast: a content of plain paragraphs
+        return " ".join(child.text or "" for child in node)
     parts: list[str] = []
     stack: list = [node]
     while stack:
@@ -94,25 +102,6 @@ def block_text(node: etree._Element) -> str:
     return "".join(parts)
 
 
-def own_text(node: etree._Element) -> str:
-    """Return a provision's own words: its intro, content and wrap-up, not its number, heading or children."""
-    parts: list[str] = []
-    for child in node:
-        if not isinstance(child.tag, str):
-            parts.append(child.tail or "")
-            continue
-        if child.tag in _LABEL_TAGS or child.tag in PROVISION_TAGS:
-            parts.append(child.tail or "")
-            continue
-        if any(True for _ in child.iter(tag=tuple(PROVISION_TAGS))):
-            # a container (e.g. a list wrapper) that holds provisions: take only text outside them
-            parts.append(_text_outside_provisions(child))
-        else:
-            parts.append(block_text(child))
-        parts.append(child.tail or "")
-    return _words(parts)
-
-
 def _text_outside_provisions(node: etree._Element) -> str:
     parts = [node.text or ""]
     for child in node:
@@ -122,30 +111,54 @@ def _text_outside_provisions(node: etree._Element) -> str:
     return " ".join(parts)
 
 
-def _heading(node: etree._Element) -> str | None:
-    heading = node.find(akn("heading"))
-    if heading is None:
-        return None
-    return _words(heading.itertext()) or None
+_NUM, _HEADING, _SUBHEADING = akn("num"), akn("heading"), akn("subheading")
+_AKN_PREFIX_LENGTH = len(akn(""))
 
 
 def _build(node: etree._Element, parent_path: tuple[str, ...]) -> Provision:
-    num = num_of(node)
+    """Read a provision in one pass over its children: number, heading, own text, child provisions."""
+    num = heading = None
+    parts: list[str] = []
+    child_nodes: list[etree._Element] = []
+    for child in node:
+        tag = child.tag
+        if not isinstance(tag, str):
+            pass
+        elif tag == _NUM:
+            num = " ".join("".join(child.itertext()).split()) or None
+        elif tag == _HEADING:
+            heading = " ".join("".join(child.itertext()).split()) or None
+        elif tag == _SUBHEADING:
+            pass
+        elif tag in PROVISION_TAGS:
+            child_nodes.append(child)
+        elif tag in _CONTAINERS_OF_BLOCKS:
+            parts.append(block_text(child))
+        elif any(True for _ in child.iter(tag=_PROVISION_TAG_LIST)):
+            # a wrapper (e.g. a list) holding provisions: they are children; its other text is own text
+            child_nodes.extend(_child_provisions(child))
+            parts.append(_text_outside_provisions(child))
+        else:
+            parts.append(block_text(child))
+        parts.append(child.tail or "")
     path = (*parent_path, num) if num else parent_path
-    children = tuple(_build(child, path) for child in _child_provisions(node))
+    tag = node.tag
     return Provision(
         eId=node.get("eId"),
-        element=etree.QName(node).localname,
+        element=tag[_AKN_PREFIX_LENGTH:] if tag.startswith("{") else tag,
         num=num,
-        heading=_heading(node),
-        text=own_text(node),
+        heading=heading,
+        text=_words(parts),
         path=path,
-        children=children,
+        children=tuple(_build(child, path) for child in child_nodes),
     )
 
 
 def _child_provisions(node: etree._Element):
     """Yield the provisions whose nearest provision ancestor is `node`."""
+    if node.tag in PROVISION_TAGS:
+        yield node
+        return
     stack = list(reversed(list(node)))
     while stack:
         child = stack.pop()

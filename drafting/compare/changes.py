@@ -1,0 +1,124 @@
+"""Change labels a drafter cares about, read off a word diff: modality, exceptions, numbers and deadlines, terms."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from drafting.akn import xpath
+
+from .model import DELETE, EQUAL, INSERT, Entry, walk
+
+# strength of a modal phrase: prohibitions and duties bind (2), permissions and exhortations do not (1)
+_MODALS = [
+    (re.compile(r"\b(shall not|must not|may not|shall never|is prohibited from|it shall be unlawful)\b"),
+     "prohibit", 2),
+    (re.compile(r"\b(should not|is discouraged from|need not)\b"), "prohibit", 1),
+    (re.compile(r"\b(shall|must|is required to|are required to)\b(?! not)"), "duty", 2),
+    (re.compile(r"\b(may|should|is encouraged to|are encouraged to|is authorized to|is permitted to)\b(?! not)"),
+     "duty", 1),
+]
+_EXCEPTION = re.compile(r"\b(except|unless|provided that|provided,? however|notwithstanding|other than|excluding|"
+                        r"with the exception of|save that|but not)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
+                     r"forty|sixty|ninety|hundred)\b", re.IGNORECASE)
+_DEADLINE = re.compile(r"\b(days?|hours?|weeks?|months?|years?|within|not later than|no later than|before|after|"
+                       r"annually|quarterly|deadline)\b", re.IGNORECASE)
+
+
+def _strength(text: str) -> dict[str, int]:
+    lowered = text.lower()
+    found: dict[str, int] = {}
+    for pattern, kind, strength in _MODALS:
+        if pattern.search(lowered):
+            found[kind] = max(found.get(kind, 0), strength)
+            lowered = pattern.sub(" ", lowered)
+    return found
+
+
+def _hunks(diff: tuple[tuple[str, str], ...]):
+    """Yield (deleted, inserted, context) for each run of changes, with a few words of context around it."""
+    index = 0
+    while index < len(diff):
+        if diff[index][0] == EQUAL:
+            index += 1
+            continue
+        before = diff[index - 1][1].split()[-4:] if index else []
+        deleted, inserted = [], []
+        while index < len(diff) and diff[index][0] != EQUAL:
+            (deleted if diff[index][0] == DELETE else inserted).append(diff[index][1])
+            index += 1
+        after = diff[index][1].split()[:4] if index < len(diff) else []
+        yield " ".join(deleted), " ".join(inserted), " ".join(before), " ".join(after)
+
+
+def label_changes(diff: tuple[tuple[str, str], ...], heading_diff: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
+    """Name the kinds of change in a diff: modal-weakened/-strengthened, exception-added/-removed, number- and
+    deadline-changed."""
+    labels: list[str] = []
+
+    def add(label: str) -> None:
+        if label not in labels:
+            labels.append(label)
+
+    for deleted, inserted, before, after in _hunks(diff):
+        old_phrase = f"{before} {deleted} {after}"
+        new_phrase = f"{before} {inserted} {after}"
+        old_modal, new_modal = _strength(old_phrase), _strength(new_phrase)
+        for kind in set(old_modal) | set(new_modal):
+            was, now = old_modal.get(kind, 0), new_modal.get(kind, 0)
+            if was and now and now < was:
+                add("modal-weakened")
+            elif was and now and now > was:
+                add("modal-strengthened")
+            elif was == 2 and not now and kind in _strength(deleted):
+                add("modal-weakened")
+        if _EXCEPTION.search(inserted) and not _EXCEPTION.search(deleted):
+            add("exception-added")
+        if _EXCEPTION.search(deleted) and not _EXCEPTION.search(inserted):
+            add("exception-removed")
+        if _NUMBER.search(deleted) or _NUMBER.search(inserted):
+            context = f"{before} {deleted} {inserted} {after}"
+            add("deadline-changed" if _DEADLINE.search(context) else "number-changed")
+    if any(op != EQUAL for op, _ in heading_diff):
+        add("heading-changed")
+    return tuple(labels)
+
+
+def _definitions(root: etree._Element) -> dict[str, tuple[str | None, str]]:
+    """Map each defined term (lowercased) to the eId of the provision that defines it and its definition text."""
+    found = {}
+    for definition in xpath(root, "//akn:def"):
+        term = " ".join("".join(definition.itertext()).split()).lower()
+        provision = next((a for a in definition.iterancestors() if a.get("eId")), None)
+        paragraph = definition.getparent()
+        text = " ".join("".join(paragraph.itertext()).split()) if paragraph is not None else ""
+        if term:
+            found[term] = (provision.get("eId") if provision is not None else None, text)
+    return found
+
+
+def defined_term_changes(old_root: etree._Element, new_root: etree._Element,
+                         entries: tuple[Entry, ...]) -> tuple[dict, ...]:
+    """List the defined terms whose definition changed, was added or removed, with the provisions using them."""
+    old_terms, new_terms = _definitions(old_root), _definitions(new_root)
+    changes = []
+    for term in sorted(set(old_terms) | set(new_terms)):
+        old_def, new_def = old_terms.get(term), new_terms.get(term)
+        if old_def and new_def and old_def[1] == new_def[1]:
+            continue
+        change = "changed" if old_def and new_def else ("added" if new_def else "removed")
+        pattern = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)
+        used_in = [entry.new[0] for entry in walk(entries) if entry.new and entry.status != "deleted"
+                   and any(pattern.search(text) for op, text in entry.diff if op != DELETE)
+                   and entry.new[0] != (new_def[0] if new_def else None)]
+        changes.append({
+            "term": term, "change": change,
+            "old": old_def[0] if old_def else None, "new": new_def[0] if new_def else None,
+            "used_in": used_in,
+        })
+    return tuple(changes)
+
+
+__all__ = ["INSERT", "defined_term_changes", "label_changes"]

@@ -1,0 +1,175 @@
+"""Build a redline: align two documents level by level, diff each aligned pair, label what a drafter cares about."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from lxml import etree
+
+from drafting.akn import content_hash, extract_provisions, read_identification, serialize, xpath
+from drafting.akn.provisions import Provision
+
+from .align import Match, Node, align, in_document_order
+from .changes import defined_term_changes, label_changes
+from .model import (
+    CHANGED,
+    DELETED,
+    EQUAL,
+    INSERTED,
+    MERGED,
+    MOVED,
+    SPLIT,
+    UNCHANGED,
+    DocumentSummary,
+    Entry,
+    Redline,
+    count_statuses,
+)
+from .words import PLAIN, word_diff
+
+
+def to_node(provision: Provision) -> Node:
+    """Turn an extracted provision (and its subtree) into an aligner node."""
+    children = [to_node(child) for child in provision.children]
+    # heading and text are already whitespace-folded; only quotes and dashes need making plain
+    full = " ".join(part for part in ((provision.heading or "").translate(PLAIN), provision.text.translate(PLAIN),
+                                      *(child.full for child in children)) if part)
+    return Node(provision.eId, provision.element, provision.num, provision.heading, provision.text, children, full)
+
+
+def summary(root: etree._Element, *, document_id: int | None = None, version: int | None = None,
+            xml: bytes | None = None) -> DocumentSummary:
+    """Describe a document for the redline header."""
+    ident = read_identification(root)
+    return DocumentSummary(
+        frbr_uri=ident.work_uri,
+        expression_uri=ident.expression_uri,
+        title=ident.title,
+        doc_type=ident.doc_type,
+        content_hash=content_hash(xml if xml is not None else serialize(root)),
+        document_id=document_id,
+        version=version,
+    )
+
+
+def _same_num(a: str | None, b: str | None) -> bool:
+    return (a or "").strip().rstrip(".").lower() == (b or "").strip().rstrip(".").lower()
+
+
+def _entry_for(match: Match, old: list[Node], new: list[Node], same_work: bool) -> Entry:
+    olds = [old[i] for i in match.old]
+    news = [new[j] for j in match.new]
+    first = (news or olds)[0]
+    old_num = olds[0].num if olds else None
+    new_num = news[0].num if news else None
+    if match.kind == "deleted":
+        return Entry(DELETED, tuple(n.eid for n in olds), (), first.element, old_num, None, olds[0].heading, None,
+                     match.score, diff=word_diff(olds[0].text, ""), heading_diff=word_diff(olds[0].heading, ""),
+                     children=_one_sided(olds[0].children, DELETED), old_position=match.old[0] + 1,
+                     possible_move=match.possible_move)
+    if match.kind == "inserted":
+        return Entry(INSERTED, (), tuple(n.eid for n in news), first.element, None, new_num, None, news[0].heading,
+                     match.score, diff=word_diff("", news[0].text), heading_diff=word_diff("", news[0].heading),
+                     children=_one_sided(news[0].children, INSERTED), new_position=match.new[0] + 1,
+                     possible_move=match.possible_move)
+    if match.kind in ("split", "merged"):
+        old_text = " ".join(n.full for n in olds)
+        new_text = " ".join(n.full for n in news)
+        diff = word_diff(old_text, new_text)
+        return Entry(SPLIT if match.kind == "split" else MERGED, tuple(n.eid for n in olds), tuple(n.eid for n in news),
+                     first.element, old_num, new_num, olds[0].heading, news[0].heading, match.score,
+                     labels=label_changes(diff), diff=diff, old_position=match.old[0] + 1,
+                     new_position=match.new[0] + 1)
+    a, b = olds[0], news[0]
+    if match.kind == "exact":
+        return _identical(a, b, match.old[0] + 1, match.new[0] + 1, moved=match.moved)
+    diff = word_diff(a.text, b.text)
+    heading_diff = word_diff(a.heading, b.heading)
+    children = build_entries(a.children, b.children, same_work=same_work)
+    own_change = any(op != EQUAL for op, _ in diff) or any(op != EQUAL for op, _ in heading_diff)
+    below = any(child.changed for child in children)
+    status = MOVED if match.moved else (CHANGED if own_change or below else UNCHANGED)
+    return Entry(status, (a.eid,), (b.eid,), b.element, a.num, b.num, a.heading, b.heading, match.score,
+                 labels=label_changes(diff, heading_diff) if own_change else (), diff=diff,
+                 heading_diff=heading_diff, children=children, old_position=match.old[0] + 1,
+                 new_position=match.new[0] + 1, renumbered=not _same_num(a.num, b.num))
+
+
+def _identical(a: Node, b: Node, old_position: int, new_position: int, *, moved: bool = False) -> Entry:
+    """Entry for provisions whose text is the same all the way down (no alignment or diff needed below)."""
+    children = tuple(
+        _identical(x, y, k, k) for k, (x, y) in enumerate(zip(a.children, b.children, strict=True), start=1)
+    )
+    return Entry(
+        MOVED if moved else UNCHANGED, (a.eid,), (b.eid,), b.element, a.num, b.num, a.heading, b.heading, 1.0,
+        diff=((EQUAL, b.text),) if b.text else (), heading_diff=((EQUAL, b.heading),) if b.heading else (),
+        children=children, old_position=old_position, new_position=new_position,
+        renumbered=not _same_num(a.num, b.num),
+    )
+
+
+def _one_sided(nodes: list[Node], status: str) -> tuple[Entry, ...]:
+    """The subtree of a wholly inserted or deleted provision."""
+    entries = []
+    for position, node in enumerate(nodes, start=1):
+        inserted = status == INSERTED
+        entries.append(Entry(
+            status, () if inserted else (node.eid,), (node.eid,) if inserted else (), node.element,
+            None if inserted else node.num, node.num if inserted else None,
+            None if inserted else node.heading, node.heading if inserted else None, 0.0,
+            diff=word_diff("", node.text) if inserted else word_diff(node.text, ""),
+            heading_diff=word_diff("", node.heading) if inserted else word_diff(node.heading, ""),
+            children=_one_sided(node.children, status),
+            new_position=position if inserted else None, old_position=None if inserted else position,
+        ))
+    return tuple(entries)
+
+
+def build_entries(old: list[Node], new: list[Node], *, same_work: bool) -> tuple[Entry, ...]:
+    """Align two sibling lists and turn each match into an entry, in the order of the new document."""
+    if not old and not new:
+        return ()
+    matches = in_document_order(align(old, new, same_work=same_work))
+    return tuple(_entry_for(match, old, new, same_work) for match in matches)
+
+
+def body_nodes(root: etree._Element) -> list[Node]:
+    """The top-level provisions of a document as aligner nodes."""
+    return [to_node(provision) for provision in extract_provisions(root)]
+
+
+def compare(old_root: etree._Element, new_root: etree._Element, *, old: DocumentSummary | None = None,
+            new: DocumentSummary | None = None) -> Redline:
+    """Compare two AKN documents: versions of one work align by eId hints and content, different works by content."""
+    old = old or summary(old_root)
+    new = new or summary(new_root)
+    same_work = bool(old.frbr_uri) and old.frbr_uri == new.frbr_uri
+    entries = build_entries(body_nodes(old_root), body_nodes(new_root), same_work=same_work)
+    stats = {"same_work": same_work, "top_level": count_statuses_top(entries), **count_statuses(entries)}
+    terms = defined_term_changes(old_root, new_root, entries)
+    defining = {change["new"] or change["old"] for change in terms}
+    if defining:
+        entries = _label_entries(entries, defining, "defined-term-changed")
+    return Redline(old=old, new=new, alignment=entries, stats=stats, defined_terms=terms)
+
+
+def _label_entries(entries: tuple[Entry, ...], eids: set, label: str) -> tuple[Entry, ...]:
+    """Add a label to the entries of the given provisions (new eId, or old eId for deletions)."""
+    result = []
+    for entry in entries:
+        children = _label_entries(entry.children, eids, label)
+        eid = (entry.new or entry.old or (None,))[0]
+        labels = (*entry.labels, label) if eid in eids and label not in entry.labels else entry.labels
+        result.append(replace(entry, children=children, labels=labels))
+    return tuple(result)
+
+
+def count_statuses_top(entries: tuple[Entry, ...]) -> dict:
+    """Count the statuses of the top-level entries only."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        counts[entry.status] = counts.get(entry.status, 0) + 1
+    return counts
+
+
+__all__ = ["body_nodes", "build_entries", "compare", "summary", "to_node", "xpath"]
