@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask application: settings, database, API, web pages, error handlers."""
+    from flask import Flask
+
     from drafting import api, web
     from drafting.config import load_settings
     from drafting.store import Database

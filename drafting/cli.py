@@ -10,8 +10,11 @@ from pathlib import Path
 
 import click
 
-from drafting import akn, importers, services
 from drafting.errors import DraftingError
+
+# Commands import what they need when they run: `drafting redline` must not pay for Flask and SQLAlchemy.
+ROLES = ("viewer", "drafter", "admin")
+IMPORT_EXTENSIONS = (".txt", ".text", ".docx")
 
 
 @contextmanager
@@ -47,6 +50,8 @@ def main() -> None:
 @click.option("--lenient", is_flag=True, help="Tolerate duplicate eIds and year-only dates.")
 def validate(file: Path, lenient: bool) -> None:
     """Validate an AKN FILE against the AKN 3.0 schema; exit 1 when it is not valid."""
+    from drafting import services
+
     try:
         report = services.validate_upload(file.read_bytes(), strict=not lenient)
     except DraftingError as error:
@@ -66,6 +71,8 @@ def validate(file: Path, lenient: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)")
 def export(document_id: int, version: int | None, output: Path | None) -> None:
     """Export document DOCUMENT_ID as strictly valid AKN XML for filing."""
+    from drafting import services
+
     try:
         with _database() as database:
             exported = services.export_document(database, document_id, version)
@@ -101,6 +108,8 @@ def import_command(source: Path, doc_type, jurisdiction, title, number, date, ou
 
     Given a folder with --store, import every .txt, .docx and .xml file in it into the store.
     """
+    from drafting import importers, services
+
     options = {"type": doc_type, "jurisdiction": jurisdiction, "title": title, "number": number, "date": date}
     if source.is_dir():
         if not store:
@@ -138,6 +147,8 @@ def _file_number(path: Path) -> str:
 
 
 def _import_folder(folder: Path, options: dict) -> None:
+    from drafting import importers, services
+
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (*importers.EXTENSIONS, ".xml"))
     stored, failed, invalid = 0, [], 0
     with _database() as database, click.progressbar(files, label="importing", file=sys.stderr) as bar:
@@ -163,17 +174,57 @@ def _import_folder(folder: Path, options: dict) -> None:
         sys.exit(1)
 
 
+REDLINE_FORMATS = ("json", "html", "akn", "docx")
+
+
+def _load_for_comparison(path: Path):
+    """Read an AKN, text or .docx file as an AKN tree (text and Word are imported first)."""
+    from drafting import akn, importers
+
+    data = path.read_bytes()
+    media_type = importers.EXTENSIONS.get(path.suffix.lower())
+    if media_type:
+        return importers.import_upload(data, media_type).root, None
+    return akn.parse_akn(data).root, data
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(REDLINE_FORMATS), default="json", show_default=True)
+@click.option("--view", type=click.Choice(["inline", "side-by-side"]), default="inline", show_default=True,
+              help="Layout of the HTML redline.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
+def redline(old: Path, new: Path, output_format: str, view: str, output: Path | None) -> None:
+    """Compare OLD with NEW (AKN, text or .docx files) and write the redline."""
+    from drafting.compare import compare, render, summary
+
+    try:
+        (old_root, old_bytes), (new_root, new_bytes) = _load_for_comparison(old), _load_for_comparison(new)
+        result = compare(old_root, new_root, old=summary(old_root, xml=old_bytes), new=summary(new_root, xml=new_bytes))
+        data = render(result, output_format, new_root=new_root, old_root=old_root, view=view)
+    except DraftingError as error:
+        _fail(error)
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
 @main.group()
 def token() -> None:
     """API tokens."""
 
 
+
 @token.command("create")
 @click.option("--user", "name", required=True, help="User name; created if it does not exist.")
-@click.option("--role", type=click.Choice(services.ROLES), default="viewer", show_default=True)
+@click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True)
 @click.option("--label", default="", help="What the token is for.")
 def token_create(name: str, role: str, label: str) -> None:
     """Create an API token; the token is the last line printed."""
+    from drafting import services
+
     with _database() as database:
         principal, secret = services.create_token(database, name, role, label)
     click.echo(f"token for {principal.name} ({principal.role}); it is shown only once:")
@@ -187,10 +238,12 @@ def user() -> None:
 
 @user.command("create")
 @click.argument("name")
-@click.option("--role", type=click.Choice(services.ROLES), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read a password for browser sign-in from standard input.")
 def user_create(name: str, role: str, password_stdin: bool) -> None:
     """Create user NAME with ROLE."""
+    from drafting import services
+
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     if password_stdin and len(password or "") < 8:
         click.echo("error: the password must have at least 8 characters", err=True)
@@ -206,6 +259,8 @@ def user_create(name: str, role: str, password_stdin: bool) -> None:
 @main.command()
 def seed() -> None:
     """Load the sample documents (a statewide bill and four ordinances) that are not stored yet."""
+    from drafting import services
+
     with _database() as database:
         added = services.seed(database)
     for stored in added:
@@ -233,6 +288,8 @@ def db_upgrade() -> None:
 @click.option("--demo", is_flag=True, help="Load the samples and print a demo token before starting.")
 def serve(host: str, port: int, workers: int, dev: bool, demo: bool) -> None:
     """Start the service (gunicorn, or the Flask server with --dev)."""
+    from drafting import services
+
     with _database() as database:
         if demo:
             services.seed(database)
@@ -254,6 +311,8 @@ def serve(host: str, port: int, workers: int, dev: bool, demo: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def frbr(file: Path) -> None:
     """Print the FRBR identity a document declares."""
+    from drafting import akn
+
     try:
         ident = akn.read_identification(akn.parse_akn(file.read_bytes()).root)
     except DraftingError as error:

@@ -2,5 +2,6 @@
 
 from .model import Entry, Redline
 from .redline import compare, summary
+from .render import MEDIA_TYPES, render
 
-__all__ = ["Entry", "Redline", "compare", "summary"]
+__all__ = ["MEDIA_TYPES", "Entry", "Redline", "compare", "render", "summary"]

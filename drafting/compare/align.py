@@ -39,6 +39,14 @@ class Node:
     children: list[Node] = field(default_factory=list)
     full: str = ""  # heading, text and all descendants' text, normalised, without numbers
     _words: Counter | None = None
+    _unigrams: Counter | None = None
+
+    @property
+    def unigrams(self) -> Counter:
+        """Content words only: two different works phrase the same rule differently, so pairs mislead there."""
+        if self._unigrams is None:
+            self._unigrams = Counter(w for w in _WORD.findall(self.full.lower()) if w not in STOPWORDS)
+        return self._unigrams
 
     @property
     def words(self) -> Counter:
@@ -74,7 +82,8 @@ class Thresholds:
 
 
 SAME_WORK = Thresholds(pair=0.45, move=0.75)
-OTHER_WORK = Thresholds(pair=0.3, move=0.55)
+# different works share few words even for the same rule: pair only mutual best matches, on a low floor
+OTHER_WORK = Thresholds(pair=0.12, move=0.3)
 
 
 CANDIDATES = 5  # similar provisions looked at for each one
@@ -88,7 +97,10 @@ def align(old: list[Node], new: list[Node], *, same_work: bool) -> list[Match]:
     used_new: set[int] = set()
     _pair_exact(old, new, pairs, used_new, same_work)
     near = _Candidates()
-    _pair_similar(old, new, pairs, used_new, thresholds, same_work, near)
+    if same_work:
+        _pair_similar(old, new, pairs, used_new, thresholds, same_work, near)
+    else:
+        _pair_across_works(old, new, pairs, used_new, thresholds)
     groups = _splits_and_merges(old, new, pairs, used_new, thresholds, near)
     return _order(old, new, pairs, groups, thresholds)
 
@@ -175,6 +187,42 @@ def _pair_similar(old, new, pairs, used_new, thresholds, same_work, near: _Candi
             continue
         pairs[i] = (j, score, "similar")
         used_new.add(j)
+
+
+def _heading_overlap(a: Node, b: Node) -> float:
+    words_a = {w for w in _WORD.findall((a.heading or "").lower()) if w not in STOPWORDS}
+    words_b = {w for w in _WORD.findall((b.heading or "").lower()) if w not in STOPWORDS}
+    return len(words_a & words_b) / len(words_a | words_b) if words_a and words_b else 0.0
+
+
+def _pair_across_works(old, new, pairs, used_new, thresholds) -> None:
+    """Pair provisions of two different works: content-word cosine plus heading overlap, mutual best matches."""
+    free_old = [i for i in range(len(old)) if i not in pairs]
+    free_new = [j for j in range(len(new)) if j not in used_new]
+    if not free_old or not free_new or len(free_old) * len(free_new) > 250_000:
+        return
+    frequency: Counter = Counter()
+    for node in (*(old[i] for i in free_old), *(new[j] for j in free_new)):
+        frequency.update(node.unigrams.keys())
+    total = len(free_old) + len(free_new)
+    idf = {word: math.log(1 + total / count) for word, count in frequency.items()}
+
+    def vector(node):
+        values = {w: (1 + math.log(c)) * idf[w] for w, c in node.unigrams.items()}
+        return values, math.sqrt(sum(v * v for v in values.values())) or 1.0
+
+    vectors_old = {i: vector(old[i]) for i in free_old}
+    vectors_new = {j: vector(new[j]) for j in free_new}
+    score = {
+        (i, j): similarity_from(vectors_old[i], vectors_new[j]) + 0.3 * _heading_overlap(old[i], new[j])
+        for i in free_old for j in free_new
+    }
+    best_new = {i: max(free_new, key=lambda j: (score[(i, j)], -j)) for i in free_old}
+    best_old = {j: max(free_old, key=lambda i: (score[(i, j)], -i)) for j in free_new}
+    for i, j in best_new.items():
+        if best_old[j] == i and score[(i, j)] >= thresholds.pair:
+            pairs[i] = (j, min(1.0, score[(i, j)]), "similar")
+            used_new.add(j)
 
 
 def similarity_from(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:

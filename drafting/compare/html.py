@@ -1,0 +1,411 @@
+"""HTML rendering of a redline: one self-contained page in the legislative convention.
+
+Deleted text is struck through (`<del>`), inserted text underlined (`<ins>`); a renumbered provision shows its old
+number struck and its new one inserted; moves, renumbering, splits and merges are named in a margin beside the
+provision, and change labels become readable badges. The page has its CSS in a `<style>` element, no script and no
+external resource, and a Content-Security-Policy that forbids both should anything slip through.
+
+Escape at the edge: every fragment of document text reaches the page through Jinja's autoescaping, and is passed to
+the template as data, never as template source, so `{{7*7}}` in a heading stays `{{7*7}}`. Values that land in
+attributes (ids, classes, data-*) are sanitised to [A-Za-z0-9_.-] first, so no document text is ever inside a tag.
+
+The wording helpers (`number_ops`, `heading_ops`, `text_ops`, `entry_notes`, `label_text`, `describe_defined_term`)
+say what to show, independently of the markup, and are shared with the Word renderer.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+import jinja2
+
+from .model import (
+    DELETE,
+    DELETED,
+    EQUAL,
+    INSERT,
+    INSERTED,
+    MERGED,
+    MOVED,
+    SPLIT,
+    STATUSES,
+    UNCHANGED,
+    Entry,
+    Redline,
+    count_statuses,
+    walk,
+)
+
+INLINE, SIDE_BY_SIDE = "inline", "side-by-side"
+VIEWS = (INLINE, SIDE_BY_SIDE)
+TEMPLATE = "redline.html"
+
+Ops = tuple[tuple[str, str], ...]
+
+_MAX_INDENT = 12  # deeper provisions are indented like this one in the side-by-side table
+
+_TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+_UNSAFE_TOKEN_CHARS = re.compile(r"[^A-Za-z0-9_.-]")
+_OPS = (EQUAL, DELETE, INSERT)
+_OLD_SIDE = (EQUAL, DELETE)
+_NEW_SIDE = (EQUAL, INSERT)
+_MODAL = re.compile(r"\b(shall not|must not|may not|shall|must|may|should|will|can)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+# Labels whose readable form is more than the label with its hyphens dropped.
+_LABEL_WORDS = {
+    "modal-weakened": "weakened",
+    "modal-strengthened": "strengthened",
+    "modal-changed": "changed",
+}
+_VALUE_LABELS = frozenset({"number-changed", "deadline-changed"})
+
+
+# --- wording, shared with the other renderers -------------------------------------------------------------------
+
+
+def text_ops(entry: Entry) -> Ops:
+    """Return the word diff of an entry's own text, normalised for display."""
+    return _normalised(entry.diff, entry.status)
+
+
+def heading_ops(entry: Entry) -> Ops:
+    """Return the diff of an entry's heading: its heading_diff, or old and new headings as one replacement."""
+    if entry.heading_diff:
+        return _normalised(entry.heading_diff, entry.status)
+    return _normalised(_replacement(entry.old_heading, entry.new_heading), entry.status)
+
+
+def number_ops(entry: Entry) -> Ops:
+    """Return the diff of an entry's number: the old one deleted and the new one inserted when they differ."""
+    return _normalised(_replacement(entry.old_num, entry.new_num), entry.status)
+
+
+def renumbered(entry: Entry) -> bool:
+    """Tell whether an entry's number changed (flagged by the aligner, or visible in the numbers themselves)."""
+    return entry.renumbered or bool(entry.old_num and entry.new_num and entry.old_num != entry.new_num)
+
+
+def side(ops: Ops, which: str) -> Ops:
+    """Return the operations one side of a diff shows: "old" keeps "=" and "-", "new" keeps "=" and "+"."""
+    kept = _OLD_SIDE if which == "old" else _NEW_SIDE
+    return tuple(op for op in ops if op[0] in kept)
+
+
+def entry_notes(entry: Entry) -> tuple[str, ...]:
+    """Return the margin notes of an entry: its move, renumbering, split, merge, or possible move."""
+    notes = []
+    if entry.status == MOVED:
+        note = "Moved" if entry.old_position is None else f"Moved from position {entry.old_position}"
+        notes.append(f"{note} (old {entry.old_num})" if entry.old_num else note)
+    if renumbered(entry):
+        notes.append(f"Renumbered {entry.old_num} → {entry.new_num}")
+    if entry.status == SPLIT:
+        notes.append(f"Split into {', '.join(entry.new)}")
+    if entry.status == MERGED:
+        notes.append(f"Merged from {', '.join(entry.old)}")
+    if entry.possible_move:
+        notes.append("Possibly moved")
+    return tuple(notes)
+
+
+def label_text(label: str, entry: Entry) -> str:
+    """Return a change label as a reader says it, with the words that changed when the diff shows them.
+
+    "modal-weakened" with "shall" deleted and "may" inserted reads "shall → may: weakened"; "deadline-changed"
+    with "30" deleted and "60" inserted reads "30 → 60: deadline changed"; any other label loses its hyphens.
+    """
+    words = label.replace("-", " ").replace("_", " ").strip() or label
+    if label.startswith("modal-"):
+        pattern, verdict = _MODAL, _LABEL_WORDS.get(label, words)
+    elif label in _VALUE_LABELS:
+        pattern, verdict = _NUMBER, words
+    else:
+        return words
+    removed = pattern.search(" ".join(text for op, text in entry.diff if op == DELETE))
+    added = pattern.search(" ".join(text for op, text in entry.diff if op == INSERT))
+    if removed and added:
+        return f"{removed.group(0)} → {added.group(0)}: {verdict}"
+    return words
+
+
+def describe_defined_term(item: dict) -> str:
+    """Return one changed defined term as a line: the term, then whatever else the redline says about it."""
+    term = item.get("term")
+    details = []
+    for key, value in item.items():
+        if key == "term":
+            continue
+        shown = ", ".join(str(part) for part in value) if isinstance(value, list | tuple) else str(value)
+        details.append(f"{key.replace('_', ' ')}: {shown}")
+    head = str(term) if term is not None else "(term)"
+    return f"{head} ({'; '.join(details)})" if details else head
+
+
+def _replacement(old: str | None, new: str | None) -> Ops:
+    old, new = old or "", new or ""
+    if old == new:
+        return ((EQUAL, new),)
+    return ((DELETE, old), (INSERT, new))
+
+
+def _normalised(ops, status: str) -> Ops:
+    """Check the operations, show text kept in a wholly inserted or deleted provision as inserted or deleted,
+    drop empty fragments and join neighbours with the same operation."""
+    whole = INSERT if status == INSERTED else DELETE if status == DELETED else None
+    result: list[tuple[str, str]] = []
+    for op, text in ops:
+        if op not in _OPS:
+            raise ValueError(f"expected a diff operation '=', '-' or '+', found {op!r}")
+        if op == EQUAL and whole:
+            op = whole
+        if not text:
+            continue
+        if result and result[-1][0] == op:
+            result[-1] = (op, result[-1][1] + text)
+        else:
+            result.append((op, text))
+    return tuple(result)
+
+
+# --- the page's data ----------------------------------------------------------------------------------------------
+
+
+class Badge(NamedTuple):
+    token: str  # the label, sanitised: usable as a class and a data attribute
+    text: str
+
+
+class EntryView(NamedTuple):
+    status: str
+    depth: int
+    old_anchor: str | None  # id of the entry on the old side
+    new_anchor: str | None
+    more_old_anchors: tuple[str, ...]  # ids of the further eIds of a merge
+    more_new_anchors: tuple[str, ...]  # ... or of a split
+    data_old: str  # sanitised eIds, space separated
+    data_new: str
+    number: Ops
+    heading: Ops
+    text: Ops
+    notes: tuple[str, ...]
+    badges: tuple[Badge, ...]
+    title: str  # the entry as named in the list of changes: number and heading, new side first
+    renumbered: bool
+    changed: bool  # anything in the entry or below it differs
+    has_children: bool
+
+    @property
+    def anchor(self) -> str:
+        return self.new_anchor or self.old_anchor or ""
+
+    @property
+    def whole(self) -> bool:
+        return self.status in (INSERTED, DELETED)
+
+    @property
+    def inner_anchors(self) -> tuple[str, ...]:
+        """Return the ids the inline view puts inside the entry, besides the one on the entry itself."""
+        old = (self.old_anchor,) if self.new_anchor and self.old_anchor else ()
+        return self.more_new_anchors + old + self.more_old_anchors
+
+
+class Event(NamedTuple):
+    kind: str  # "open" / "close" an entry, "group-open" / "group-close" a run of unchanged entries
+    entry: EntryView | None = None
+    count: int = 0
+    first: str = ""
+    last: str = ""
+
+
+class DocumentView(NamedTuple):
+    role: str
+    title: str
+    uri: str | None
+    frbr_uri: str | None
+    version: int | None
+    doc_type: str
+    content_hash: str
+
+
+class Page(NamedTuple):
+    view: str
+    old: DocumentView
+    new: DocumentView
+    stats: tuple[tuple[str, str], ...]
+    changes: tuple[EntryView, ...]
+    events: tuple[Event, ...]  # inline view
+    rows: tuple[EntryView, ...]  # side-by-side view
+    defined_terms: tuple[str, ...]
+    max_depth: int
+
+
+def render_html(redline: Redline, *, view: str = INLINE, collapse_unchanged: bool = False) -> str:
+    """Return a redline as a complete HTML5 page, inline or side by side.
+
+    With collapse_unchanged, each run of unchanged provisions of the inline view folds into one <details>.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"expected view 'inline' or 'side-by-side', found {view!r}")
+    builder = _Builder(redline.alignment)
+    rows = builder.rows()
+    page = Page(
+        view=view,
+        old=_document("old", redline.old),
+        new=_document("new", redline.new),
+        stats=_stats(redline),
+        changes=tuple(row for row in rows if row.status != UNCHANGED or row.renumbered),
+        events=builder.events(rows, collapse_unchanged) if view == INLINE else (),
+        rows=rows if view == SIDE_BY_SIDE else (),
+        defined_terms=tuple(describe_defined_term(item) for item in redline.defined_terms),
+        max_depth=_MAX_INDENT,
+    )
+    return _environment().get_template(TEMPLATE).render(page=page)
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["side"] = side
+    return environment
+
+
+def sanitise_token(value: str) -> str:
+    """Return a value reduced to the characters safe in an id, a class or a URL fragment: [A-Za-z0-9_.-]."""
+    return _UNSAFE_TOKEN_CHARS.sub("_", value) or "_"
+
+
+def _document(role: str, summary) -> DocumentView:
+    return DocumentView(
+        role=role,
+        title=summary.title,
+        uri=summary.expression_uri or summary.frbr_uri,
+        frbr_uri=summary.frbr_uri,
+        version=summary.version,
+        doc_type=summary.doc_type,
+        content_hash=summary.content_hash,
+    )
+
+
+def _stats(redline: Redline) -> tuple[tuple[str, str], ...]:
+    stats = redline.stats or count_statuses(redline.alignment)
+    return tuple((str(key).replace("_", " "), str(value)) for key, value in stats.items())
+
+
+class _Builder:
+    """Turn the entry tree into views, iteratively (a deep tree must not exhaust the stack), with unique ids."""
+
+    def __init__(self, entries: tuple[Entry, ...]):
+        self._entries = entries
+        self._used_ids: set[str] = set()
+        self._views: dict[int, EntryView] = {}
+        self._changed: dict[int, bool] = {}
+        order = list(walk(entries))
+        for entry in reversed(order):  # every entry after its descendants
+            self._changed[id(entry)] = (
+                entry.status != UNCHANGED or renumbered(entry) or any(self._changed[id(c)] for c in entry.children)
+            )
+
+    def rows(self) -> tuple[EntryView, ...]:
+        """Return every entry's view, depth first in order."""
+        rows = []
+        stack = [(entry, 0) for entry in reversed(self._entries)]
+        while stack:
+            entry, depth = stack.pop()
+            view = self._view(entry, depth)
+            self._views[id(entry)] = view
+            rows.append(view)
+            stack.extend((child, depth + 1) for child in reversed(entry.children))
+        return tuple(rows)
+
+    def events(self, rows: tuple[EntryView, ...], collapse_unchanged: bool) -> tuple[Event, ...]:
+        """Return the open and close events of the nested inline view, with runs of unchanged entries grouped."""
+        events: list[Event] = []
+        stack: list[tuple] = list(reversed(self._sibling_actions(self._entries, collapse_unchanged)))
+        while stack:
+            action = stack.pop()
+            if action[0] == "entry":
+                entry = action[1]
+                view = self._views[id(entry)]
+                events.append(Event("open", view))
+                stack.append(("close", view))
+                inside_group = action[2]
+                children = self._sibling_actions(entry.children, collapse_unchanged and not inside_group, inside_group)
+                stack.extend(reversed(children))
+            elif action[0] == "close":
+                events.append(Event("close", action[1]))
+            else:
+                events.append(action[1])
+        return tuple(events)
+
+    def _sibling_actions(self, entries, collapse: bool, inside_group: bool = False) -> list[tuple]:
+        if not collapse:
+            return [("entry", entry, inside_group) for entry in entries]
+        actions: list[tuple] = []
+        run: list[Entry] = []
+
+        def flush():
+            if run:
+                first, last = self._views[id(run[0])].title, self._views[id(run[-1])].title
+                actions.append(("event", Event("group-open", count=len(run), first=first, last=last)))
+                actions.extend(("entry", entry, True) for entry in run)
+                actions.append(("event", Event("group-close")))
+                run.clear()
+
+        for entry in entries:
+            if self._changed[id(entry)]:
+                flush()
+                actions.append(("entry", entry, False))
+            else:
+                run.append(entry)
+        flush()
+        return actions
+
+    def _anchors(self, prefix: str, eids: tuple[str, ...]) -> tuple[str, ...]:
+        anchors = []
+        for eid in eids:
+            base = f"{prefix}-{sanitise_token(eid)}"
+            anchor, n = base, 1
+            while anchor in self._used_ids:
+                n += 1
+                anchor = f"{base}-{n}"
+            self._used_ids.add(anchor)
+            anchors.append(anchor)
+        return tuple(anchors)
+
+    def _view(self, entry: Entry, depth: int) -> EntryView:
+        if entry.status not in STATUSES:
+            raise ValueError(f"expected an entry status among {', '.join(STATUSES)}, found {entry.status!r}")
+        old_anchors = self._anchors("old", entry.old)
+        new_anchors = self._anchors("new", entry.new)
+        number, heading = number_ops(entry), heading_ops(entry)
+        title = " ".join(
+            part for part in (entry.new_num or entry.old_num, entry.new_heading or entry.old_heading) if part
+        )
+        return EntryView(
+            status=entry.status,
+            depth=depth,
+            old_anchor=old_anchors[0] if old_anchors else None,
+            new_anchor=new_anchors[0] if new_anchors else None,
+            more_old_anchors=old_anchors[1:],
+            more_new_anchors=new_anchors[1:],
+            data_old=" ".join(sanitise_token(eid) for eid in entry.old),
+            data_new=" ".join(sanitise_token(eid) for eid in entry.new),
+            number=number,
+            heading=heading,
+            text=text_ops(entry),
+            notes=entry_notes(entry),
+            badges=tuple(Badge(sanitise_token(label), label_text(label, entry)) for label in entry.labels),
+            title=title or (entry.new or entry.old or ("",))[0],
+            renumbered=renumbered(entry),
+            changed=self._changed[id(entry)],
+            has_children=bool(entry.children),
+        )
