@@ -423,3 +423,111 @@ def authenticate_token(db: Database, token: str) -> Principal | None:
         with db.session() as session:
             repository.record_token_use(session, found.id)
     return principal
+
+
+# --- redlines ---------------------------------------------------------------------------------------------------
+
+REDLINE_ENGINE_VERSION = "1"  # part of every redline's entity tag: bump it when the engine's output changes
+_REDLINE_CACHE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RedlineSide:
+    """One document of a comparison: a stored version, or an uploaded AKN, text or .docx document."""
+
+    document_id: int | None = None
+    version: int | None = None
+    data: bytes | None = None
+    media_type: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderedRedline:
+    """A rendered redline and how to send it."""
+
+    body: bytes
+    media_type: str
+    etag: str | None
+    filename: str
+
+
+class _RedlineCache:
+    """Rendered redlines of stored versions, by entity tag, bounded in bytes (least recently used goes first)."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size, self.items = limit, 0, {}
+
+    def get(self, key: str) -> RenderedRedline | None:
+        found = self.items.pop(key, None)
+        if found is not None:
+            self.items[key] = found
+        return found
+
+    def put(self, key: str, value: RenderedRedline) -> None:
+        if len(value.body) > self.limit:
+            return
+        self.items[key] = value
+        self.size += len(value.body)
+        while self.size > self.limit:
+            _, oldest = self.items.pop(next(iter(self.items)))
+            self.size -= len(oldest.body)
+
+
+_redline_cache = _RedlineCache(_REDLINE_CACHE_BYTES)
+
+
+def _stored_hash(db: Database, side: RedlineSide) -> str | None:
+    if side.document_id is None:
+        return None
+    with db.session(read_only=True) as session:
+        version = repository.get_version(session, side.document_id, side.version)
+        if version is None:
+            which = f" version {side.version}" if side.version else ""
+            raise NotFoundError(f"no document {side.document_id}{which}")
+        return version.content_hash
+
+
+def redline_etag(db: Database, old: RedlineSide, new: RedlineSide, output_format: str, view: str) -> str | None:
+    """The strong entity tag of a redline of two stored versions (None when either side is an upload)."""
+    old_hash, new_hash = _stored_hash(db, old), _stored_hash(db, new)
+    if old_hash is None or new_hash is None:
+        return None
+    key = f"{REDLINE_ENGINE_VERSION}|{old_hash}|{new_hash}|{output_format}|{view}"
+    return "r-" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+def _load_side(db: Database, side: RedlineSide):
+    from drafting.compare import summary
+
+    if side.document_id is not None:
+        stored = get_document(db, side.document_id, side.version)
+        xml = stored.version.xml.encode("utf-8")
+        root = akn.parse_akn(xml).root
+        return root, summary(root, document_id=side.document_id, version=stored.version.number, xml=xml)
+    if side.media_type in importers.IMPORTABLE:
+        root = importers.import_upload(side.data, side.media_type).root
+        return root, summary(root)
+    root = akn.parse_akn(side.data).root
+    return root, summary(root, xml=side.data)
+
+
+def redline(db: Database, old: RedlineSide, new: RedlineSide, *, output_format: str = "json",
+            view: str = "inline") -> RenderedRedline:
+    """Compare two documents and render the redline; redlines of stored versions are cached by content."""
+    from drafting.compare import MEDIA_TYPES, compare, render
+
+    etag = redline_etag(db, old, new, output_format, view)
+    if etag is not None:
+        cached = _redline_cache.get(etag)
+        if cached is not None:
+            return cached
+    old_root, old_summary = _load_side(db, old)
+    new_root, new_summary = _load_side(db, new)
+    result = compare(old_root, new_root, old=old_summary, new=new_summary)
+    body = render(result, output_format, new_root=new_root, old_root=old_root, view=view)
+    names = [f"{s.document_id}v{s.version}" if s.document_id else "upload" for s in (old_summary, new_summary)]
+    extension = {"json": "json", "html": "html", "akn": "xml", "docx": "docx"}[output_format]
+    rendered = RenderedRedline(body, MEDIA_TYPES[output_format], etag, f"redline-{names[0]}-{names[1]}.{extension}")
+    if etag is not None:
+        _redline_cache.put(etag, rendered)
+    return rendered

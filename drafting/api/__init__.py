@@ -11,6 +11,7 @@ from drafting.api.context import database
 from drafting.api.schemas import HealthSchema, ProblemSchema
 
 from .documents import blp as documents_blp
+from .redlines import blp as redlines_blp
 from .users import blp as users_blp
 
 health_blp = Blueprint("health", __name__, url_prefix="/api", description="Service health")
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> Api:
     api.register_blueprint(health_blp)
     api.register_blueprint(documents_blp)
     api.register_blueprint(users_blp)
+    api.register_blueprint(redlines_blp)
     # flask-smorest registers its own JSON error handler; ours (problem+json) replace it
     problems.init_app(app)
     return api

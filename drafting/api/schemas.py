@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from drafting.akn.templates import template_names
 
@@ -221,3 +221,41 @@ class TokenRequestSchema(Schema):
 class NewTokenSchema(Schema):
     name = fields.String()
     token = fields.String(metadata={"description": "shown once; only its hash is stored"})
+
+
+REDLINE_FORMATS = ["json", "html", "akn", "docx"]
+
+
+class RedlineSideSchema(Schema):
+    document = fields.Integer(validate=validate.Range(min=1))
+    version = fields.Integer(validate=validate.Range(min=1))
+    akn = fields.String(validate=validate.Length(max=16 * 1024 * 1024), metadata={"description": "inline AKN XML"})
+    text = fields.String(validate=validate.Length(max=16 * 1024 * 1024), metadata={"description": "plain text"})
+
+    @validates_schema
+    def one_source(self, data, **kwargs):
+        given = [name for name in ("document", "akn", "text") if data.get(name) is not None]
+        if len(given) != 1:
+            raise ValidationError(f"expected exactly one of document, akn or text, found {given or 'none'}")
+        if data.get("version") is not None and data.get("document") is None:
+            raise ValidationError("version goes with document")
+
+
+class RedlineRequestSchema(Schema):
+    old = fields.Nested(RedlineSideSchema, required=True)
+    new = fields.Nested(RedlineSideSchema, required=True)
+    view = fields.String(validate=validate.OneOf(["inline", "side-by-side"]))
+
+
+class RedlineQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    format = fields.String(validate=validate.OneOf(REDLINE_FORMATS))
+    view = fields.String(load_default="inline", validate=validate.OneOf(["inline", "side-by-side"]))
+
+
+class DocumentRedlineQuerySchema(RedlineQuerySchema):
+    against = fields.Integer(required=True, validate=validate.Range(min=1))
+    version = fields.Integer(validate=validate.Range(min=1))
+    against_version = fields.Integer(validate=validate.Range(min=1))

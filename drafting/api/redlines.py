@@ -1,0 +1,99 @@
+"""Redlines over HTTP: two documents in, the comparison out as JSON, HTML, AKN or Word (by Accept or ?format=)."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from flask_smorest import Blueprint
+
+from drafting import services
+from drafting.api.auth import BEARER_SECURITY, requires
+from drafting.api.context import database
+from drafting.api.documents import PROBLEMS
+from drafting.api.schemas import DocumentRedlineQuerySchema, RedlineQuerySchema, RedlineRequestSchema
+from drafting.compare import MEDIA_TYPES
+from drafting.errors import NotAcceptableError
+from drafting.importers import TEXT_PLAIN
+
+blp = Blueprint("redlines", __name__, url_prefix="/api", description="Redlines between documents and versions")
+
+REDLINE_RESPONSES = {
+    "200": {
+        "description": "the redline",
+        "content": {media_type: {"schema": {"type": "string"}} for media_type in MEDIA_TYPES.values()},
+    },
+    "304": {"description": "not modified (If-None-Match matched the redline's entity tag)"},
+    **PROBLEMS,
+}
+
+
+def _format(query: dict) -> str:
+    """The output format: ?format= wins, else the best match of Accept (JSON by default)."""
+    if query.get("format"):
+        return query["format"]
+    by_type = {media_type: name for name, media_type in MEDIA_TYPES.items()}
+    accepted = request.accept_mimetypes
+    if not accepted or accepted.best == "*/*":
+        return "json"
+    best = accepted.best_match(list(by_type))
+    if best is None:
+        raise NotAcceptableError(f"expected Accept among {', '.join(by_type)}, found {request.headers.get('Accept')}")
+    return by_type[best]
+
+
+def _respond(old: services.RedlineSide, new: services.RedlineSide, query: dict) -> Response:
+    output_format, view = _format(query), query.get("view", "inline")
+    etag = services.redline_etag(database(), old, new, output_format, view)
+    if etag is not None and request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        rendered = services.redline(database(), old, new, output_format=output_format, view=view)
+        response = Response(rendered.body, mimetype=rendered.media_type)
+        if output_format in ("docx", "akn"):
+            response.headers.set("Content-Disposition", "attachment", filename=rendered.filename)
+    if etag is not None:
+        response.set_etag(etag)
+        response.cache_control.private = True
+    response.vary.add("Accept")
+    return response
+
+
+def _side(spec: dict) -> services.RedlineSide:
+    if spec.get("document") is not None:
+        return services.RedlineSide(document_id=spec["document"], version=spec.get("version"))
+    if spec.get("akn") is not None:
+        return services.RedlineSide(data=spec["akn"].encode("utf-8"), media_type="application/akn+xml")
+    return services.RedlineSide(data=spec["text"].encode("utf-8"), media_type=TEXT_PLAIN)
+
+
+@blp.route("/redlines", methods=["POST"])
+@blp.arguments(RedlineRequestSchema)
+@blp.arguments(RedlineQuerySchema, location="query")
+@blp.doc(
+    summary="Compare two documents",
+    description="Each side is a stored document (`document`, optional `version`), inline AKN (`akn`) or plain text "
+    "(`text`). The format comes from `?format=` or `Accept` (JSON, HTML, AKN with ins/del, Word with tracked "
+    "changes). Redlines of stored versions carry a strong ETag.",
+    security=BEARER_SECURITY,
+    responses=REDLINE_RESPONSES,
+)
+@requires("viewer")
+def create_redline(body, query):
+    if "view" in body:
+        query = {**query, "view": body["view"]}
+    return _respond(_side(body["old"]), _side(body["new"]), query)
+
+
+@blp.route("/documents/<int:document_id>/redline", methods=["GET"])
+@blp.arguments(DocumentRedlineQuerySchema, location="query")
+@blp.doc(
+    summary="Redline of a document against another (or another version)",
+    description="`against` is the document compared with (the old side); `version` and `against_version` pick "
+    "versions (default: the latest).",
+    security=BEARER_SECURITY,
+    responses=REDLINE_RESPONSES,
+)
+@requires("viewer")
+def document_redline(query, document_id: int):
+    old = services.RedlineSide(document_id=query["against"], version=query.get("against_version"))
+    new = services.RedlineSide(document_id=document_id, version=query.get("version"))
+    return _respond(old, new, query)

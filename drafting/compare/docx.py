@@ -1,0 +1,257 @@
+"""Word rendering of a redline: a .docx whose changes are real tracked revisions, to accept or reject in Word.
+
+Layout: a title, both documents and the counts; then one paragraph per provision label (`num heading`) and one for
+its text, indented by depth. Equal text is a plain run, deleted text a `w:del` run of `w:delText`, inserted text a
+`w:ins` run, each revision by "Drafting service" with a date and its own `w:id`; a renumbered provision has its old
+number deleted and its new one inserted. A paragraph whose content is all inserted (or all deleted), like every
+paragraph of a wholly inserted provision, has its paragraph mark tracked too, so accepting or rejecting all the
+revisions leaves no empty paragraph behind. Moves, renumbering, splits, merges and change labels are Word comments
+on the provision, in the margin, so they never become text of the accepted document.
+
+The package comes from python-docx (>= 1.2, for comments); revision markup is built with its `OxmlElement` and
+`qn`, never from strings. Characters XML cannot carry (C0 controls, lone surrogates) are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import UTC, datetime
+
+import docx
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+from .html import describe_defined_term, entry_notes, heading_ops, label_text, number_ops, text_ops
+from .model import DELETE, DELETED, EQUAL, INSERT, INSERTED, Entry, Redline, count_statuses
+
+AUTHOR = "Drafting service"
+INITIALS = "DS"
+INDENT_PER_LEVEL = Cm(0.75)
+MAX_INDENT_LEVELS = 16  # deeper provisions are indented like this one: the page must keep room for the text
+
+Ops = tuple[tuple[str, str], ...]
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: the package's bytes do not depend on the clock
+_HEADING_STYLES = ("Heading 2", "Heading 3")  # by depth; deeper labels are bold Normal paragraphs
+
+
+def render_docx(redline: Redline, *, date: datetime | None = None) -> bytes:
+    """Return a redline as a .docx whose changes are tracked revisions and whose notes are comments.
+
+    Revisions, comments and document properties are dated `date` (default: now); a naive date is taken as UTC.
+    The same redline and date give the same bytes.
+    """
+    stamp = (date or datetime.now(UTC)).replace(microsecond=0)
+    stamp = stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+    writer = _Writer(stamp)
+    writer.header(redline)
+    writer.entries(redline.alignment)
+    return writer.save()
+
+
+def clean(text: str) -> str:
+    """Return text without the characters XML 1.0 cannot carry."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+class _Writer:
+    """One document being written: the python-docx Document, the revision date, and the next revision id."""
+
+    def __init__(self, stamp: datetime):
+        self.document = docx.Document()
+        self.stamp = stamp
+        self.date = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.next_id = 1
+
+    # --- layout ---
+
+    def header(self, redline: Redline) -> None:
+        """Write the title, both documents, the counts and the changed defined terms."""
+        title = clean(f"Redline: {redline.old.title} → {redline.new.title}")
+        properties = self.document.core_properties
+        properties.title = title[:255]
+        properties.author = properties.last_modified_by = AUTHOR
+        naive = self.stamp.replace(tzinfo=None)
+        properties.created = properties.modified = naive
+        properties.revision = 1
+
+        self.document.add_heading("Redline", level=0)
+        for role, summary in (("Old", redline.old), ("New", redline.new)):
+            paragraph = self.document.add_paragraph()
+            paragraph.add_run(f"{role}: ").bold = True
+            paragraph.add_run(clean(summary.title)).italic = True
+            uri = summary.expression_uri or summary.frbr_uri
+            details = [clean(uri)] if uri else []
+            if summary.version is not None:
+                details.append(f"version {summary.version}")
+            if details:
+                paragraph.add_run(f" ({', '.join(details)})")
+        stats = redline.stats or count_statuses(redline.alignment)
+        counts = ", ".join(f"{value} {str(key).replace('_', ' ')}" for key, value in stats.items())
+        self.document.add_paragraph(clean(counts))
+        if redline.defined_terms:
+            self.document.add_heading("Defined terms whose definitions changed", level=2)
+            for item in redline.defined_terms:
+                self.document.add_paragraph(clean(describe_defined_term(item)), style="List Bullet")
+
+    def entries(self, entries: tuple[Entry, ...]) -> None:
+        """Write every entry, depth first, without recursion (a deep tree must not exhaust the stack)."""
+        stack = [(entry, 0) for entry in reversed(entries)]
+        while stack:
+            entry, depth = stack.pop()
+            self.entry(entry, depth)
+            stack.extend((child, depth + 1) for child in reversed(entry.children))
+
+    def entry(self, entry: Entry, depth: int) -> None:
+        """Write one entry's own paragraphs (label, then text) and its notes as a comment."""
+        number, heading, text = number_ops(entry), heading_ops(entry), text_ops(entry)
+        whole = INSERT if entry.status == INSERTED else DELETE if entry.status == DELETED else None
+        if heading:
+            contents = [(_joined(number, heading), True)] + ([(text, False)] if text else [])
+        else:
+            contents = [(_joined(number, text), False)]  # empty for an empty entry: its notes still need a place
+        paragraphs = []
+        for ops, is_label in contents:
+            paragraph = self.paragraph(depth, heading=is_label)
+            self.append(paragraph, ops, bold=is_label and depth >= len(_HEADING_STYLES))
+            self.mark_paragraph(paragraph, _only_side(ops) or whole)
+            paragraphs.append(paragraph)
+        notes = entry_notes(entry) + tuple(label_text(label, entry) for label in entry.labels)
+        if notes:
+            self.comment(paragraphs, notes)
+
+    def paragraph(self, depth: int, *, heading: bool) -> Paragraph:
+        """Add a paragraph indented by depth; a label near the top of the tree gets a heading style."""
+        style = _HEADING_STYLES[depth] if heading and depth < len(_HEADING_STYLES) else None
+        paragraph = self.document.add_paragraph(style=style)
+        if depth:
+            paragraph.paragraph_format.left_indent = INDENT_PER_LEVEL * min(depth, MAX_INDENT_LEVELS)
+        return paragraph
+
+    # --- revisions ---
+
+    def revision(self, tag: str):
+        """Return an empty w:ins or w:del with its own id, the author and the date."""
+        element = OxmlElement(tag)
+        element.set(qn("w:id"), str(self.next_id))
+        element.set(qn("w:author"), AUTHOR)
+        element.set(qn("w:date"), self.date)
+        self.next_id += 1
+        return element
+
+    def append(self, paragraph: Paragraph, ops: Ops, *, bold: bool = False) -> None:
+        """Append a diff to a paragraph: equal text as plain runs, deletions in w:del, insertions in w:ins."""
+        for op, text in ops:
+            run = _run(clean(text), deleted=op == DELETE, bold=bold)
+            if run is None:
+                continue
+            if op == EQUAL:
+                paragraph._p.append(run)
+            else:
+                wrapper = self.revision("w:ins" if op == INSERT else "w:del")
+                wrapper.append(run)
+                paragraph._p.append(wrapper)
+
+    def mark_paragraph(self, paragraph: Paragraph, op: str | None) -> None:
+        """Track a paragraph's mark as inserted or deleted (w:pPr/w:rPr/w:ins or w:del), so it goes with its text."""
+        if op not in (INSERT, DELETE):
+            return
+        properties = OxmlElement("w:rPr")
+        properties.append(self.revision("w:ins" if op == INSERT else "w:del"))
+        # Style and indent are set already, and rPr follows them in w:pPr; only sectPr and pPrChange come after.
+        paragraph._p.get_or_add_pPr().append(properties)
+
+    def comment(self, paragraphs: list[Paragraph], notes: tuple[str, ...]) -> None:
+        """Attach the notes as one Word comment spanning the entry's paragraphs."""
+        first, last = paragraphs[0], paragraphs[-1]
+        # Empty plain runs bound the range, so its markers sit outside every w:ins and w:del.
+        start, end = OxmlElement("w:r"), OxmlElement("w:r")
+        properties = first._p.pPr
+        if properties is None:
+            first._p.insert(0, start)
+        else:
+            properties.addnext(start)
+        last._p.append(end)
+        text = "\n".join(clean(note) for note in notes)
+        comment = self.document.add_comment([Run(start, first), Run(end, last)], text, AUTHOR, INITIALS)
+        comment._comment_elm.date = self.stamp  # python-docx stamps comments with the clock
+
+    # --- package ---
+
+    def save(self) -> bytes:
+        """Return the package, rewritten with fixed zip timestamps so equal documents are equal bytes."""
+        written = io.BytesIO()
+        self.document.save(written)
+        reproducible = io.BytesIO()
+        with (
+            zipfile.ZipFile(written) as source,
+            zipfile.ZipFile(reproducible, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            for info in source.infolist():
+                target.writestr(zipfile.ZipInfo(info.filename, _ZIP_DATE), source.read(info), zipfile.ZIP_DEFLATED)
+        return reproducible.getvalue()
+
+
+def _run(text: str, *, deleted: bool, bold: bool):
+    """Return a w:r holding text (w:delText when deleted), line breaks as w:br and tabs as w:tab; None if empty."""
+    if not text:
+        return None
+    run = OxmlElement("w:r")
+    if bold:
+        properties = OxmlElement("w:rPr")
+        properties.append(OxmlElement("w:b"))
+        run.append(properties)
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            run.append(OxmlElement("w:tab"))
+        elif piece in ("\r\n", "\r", "\n"):
+            run.append(OxmlElement("w:br"))
+        elif piece:
+            element = OxmlElement("w:delText" if deleted else "w:t")
+            element.text = piece
+            element.set(_XML_SPACE, "preserve")
+            run.append(element)
+    return run
+
+
+def _sides(ops: Ops) -> tuple[bool, bool]:
+    """Tell whether a diff shows any text on the old side, and on the new side."""
+    return any(op != INSERT for op, _ in ops), any(op != DELETE for op, _ in ops)
+
+
+def _only_side(ops: Ops) -> str | None:
+    """Return INSERT when a diff has text only on the new side, DELETE when only on the old side, else None."""
+    old, new = _sides(ops)
+    return INSERT if new and not old else DELETE if old and not new else None
+
+
+def _joined(first: Ops, second: Ops) -> Ops:
+    """Join two diffs with a space that belongs to each side on which both have text."""
+    if not first or not second:
+        return first or second
+    old_first, new_first = _sides(first)
+    old_second, new_second = _sides(second)
+    old, new = old_first and old_second, new_first and new_second
+    if not (old or new):
+        return _merged((*first, *second))
+    space = EQUAL if old and new else DELETE if old else INSERT
+    return _merged((*first, (space, " "), *second))
+
+
+def _merged(ops: Ops) -> Ops:
+    """Join neighbouring operations of the same kind, so one insertion is one revision."""
+    result: list[tuple[str, str]] = []
+    for op, text in ops:
+        if result and result[-1][0] == op:
+            result[-1] = (op, result[-1][1] + text)
+        else:
+            result.append((op, text))
+    return tuple(result)
