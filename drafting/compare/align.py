@@ -178,11 +178,13 @@ def _pair_similar(old, new, pairs, used_new, thresholds, same_work, near: _Candi
             near.of_old[i].append(j)
             near.of_new[j].append(i)
             score = similarity_from(vectors_old[i], vectors_new[j])
-            if same_work:
-                score = min(1.0, score + 0.1 * (old[i].eid == new[j].eid) + 0.05 * _same_heading(old[i], new[j]))
-            if score >= thresholds.pair:
-                candidates.append((score, i, j))
-    for score, i, j in sorted(candidates, key=lambda item: (-item[0], item[1], item[2])):
+            # an unchanged eId or heading breaks ties between versions of one work; the score itself stays the
+            # content's, so that a partial match can still be found to be a split
+            rank = score + (0.1 * (old[i].eid == new[j].eid) + 0.05 * _same_heading(old[i], new[j]) if same_work
+                            else 0.0)
+            if rank >= thresholds.pair:
+                candidates.append((rank, score, i, j))
+    for _, score, i, j in sorted(candidates, key=lambda item: (-item[0], item[2], item[3])):
         if i in pairs or j in used_new:
             continue
         pairs[i] = (j, score, "similar")
