@@ -503,12 +503,13 @@ def _load_side(db: Database, side: RedlineSide):
         stored = get_document(db, side.document_id, side.version)
         xml = stored.version.xml.encode("utf-8")
         root = akn.parse_akn(xml).root
-        return root, summary(root, document_id=side.document_id, version=stored.version.number, xml=xml)
+        return (root, summary(root, document_id=side.document_id, version=stored.version.number, xml=xml),
+                stored.version.created_at)
     if side.media_type in importers.IMPORTABLE:
         root = importers.import_upload(side.data, side.media_type).root
-        return root, summary(root)
+        return root, summary(root), None
     root = akn.parse_akn(side.data).root
-    return root, summary(root, xml=side.data)
+    return root, summary(root, xml=side.data), None
 
 
 def redline(db: Database, old: RedlineSide, new: RedlineSide, *, output_format: str = "json",
@@ -521,10 +522,12 @@ def redline(db: Database, old: RedlineSide, new: RedlineSide, *, output_format: 
         cached = _redline_cache.get(etag)
         if cached is not None:
             return cached
-    old_root, old_summary = _load_side(db, old)
-    new_root, new_summary = _load_side(db, new)
+    old_root, old_summary, old_saved = _load_side(db, old)
+    new_root, new_summary, new_saved = _load_side(db, new)
     result = compare(old_root, new_root, old=old_summary, new=new_summary)
-    body = render(result, output_format, new_root=new_root, old_root=old_root, view=view)
+    # stored versions: revisions are dated by the later save, so the same redline is the same bytes
+    dated = max(d for d in (old_saved, new_saved) if d) if (old_saved and new_saved) else None
+    body = render(result, output_format, new_root=new_root, old_root=old_root, view=view, date=dated)
     names = [f"{s.document_id}v{s.version}" if s.document_id else "upload" for s in (old_summary, new_summary)]
     extension = {"json": "json", "html": "html", "akn": "xml", "docx": "docx"}[output_format]
     rendered = RenderedRedline(body, MEDIA_TYPES[output_format], etag, f"redline-{names[0]}-{names[1]}.{extension}")

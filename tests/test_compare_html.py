@@ -22,7 +22,7 @@ from drafting.compare.model import (
     Redline,
 )
 
-HOSTILE = "<script>alert(1)</script> \" onmouseover=\"x {{7*7}} <img src=x onerror=alert(2)> javascript:alert(3)"
+HOSTILE = '<script>alert(1)</script> " onmouseover="x {{7*7}} <img src=x onerror=alert(2)> javascript:alert(3)'
 VIEWS = ("inline", "side-by-side")
 SAFE_TOKEN = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -53,35 +53,90 @@ def _entry(status: str = CHANGED, old=("sec_1",), new=("sec_1",), **kw) -> Entry
 
 
 def _redline(*entries: Entry, old=None, new=None, **kw) -> Redline:
-    return Redline(old=old or _summary(), new=new or _summary(title="Biometric moratorium (amended)"),
-                   alignment=tuple(entries), **kw)
+    return Redline(
+        old=old or _summary(),
+        new=new or _summary(title="Biometric moratorium (amended)"),
+        alignment=tuple(entries),
+        **kw,
+    )
 
 
 def _sample() -> Redline:
     """A redline with one of each kind of change."""
     child = _entry(
-        old=("sec_3__subsec_a",), new=("sec_4__subsec_a",), old_num="(a)", new_num="(a)",
-        diff=(("=", "The officer "), ("-", "shall"), ("+", "may"), ("=", " report within "), ("-", "30"),
-              ("+", "60"), ("=", " days.")),
+        old=("sec_3__subsec_a",),
+        new=("sec_4__subsec_a",),
+        old_num="(a)",
+        new_num="(a)",
+        diff=(
+            ("=", "The officer "),
+            ("-", "shall"),
+            ("+", "may"),
+            ("=", " report within "),
+            ("-", "30"),
+            ("+", "60"),
+            ("=", " days."),
+        ),
         labels=("modal-weakened", "deadline-changed", "exception-added"),
     )
     return _redline(
-        _entry(UNCHANGED, old_heading="Short title", new_heading="Short title",
-               diff=(("=", "This Act may be cited as the Moratorium Act."),)),
-        _entry(old=("sec_3",), new=("sec_4",), old_num="3.", new_num="4.", renumbered=True,
-               old_heading="Warrants", new_heading="Warrant requirement",
-               heading_diff=(("=", "Warrant"), ("-", "s"), ("+", " requirement")), children=(child,)),
-        _entry(MOVED, old=("sec_7",), new=("sec_2",), old_num="7.", new_num="2.", renumbered=True,
-               old_position=5, new_position=2, old_heading="Definitions", new_heading="Definitions",
-               diff=(("=", "In this Act, "), ("+", "\"agency\" means any agency; ")),),
-        _entry(INSERTED, old=(), new=("sec_9",), new_heading="Reporting", possible_move=True,
-               diff=(("+", "The agency shall publish an annual report."),)),
-        _entry(DELETED, old=("sec_8",), new=(), old_num="8.", old_heading="Sunset",
-               diff=(("-", "This Act expires in 2030."),)),
-        _entry(SPLIT, old=("sec_10",), new=("sec_10", "sec_11"), old_num="10.", new_num="10.",
-               diff=(("=", "Penalties."),)),
-        _entry(MERGED, old=("sec_12", "sec_13"), new=("sec_12",), old_num="12.", new_num="12.",
-               diff=(("=", "Enforcement."),)),
+        _entry(
+            UNCHANGED,
+            old_heading="Short title",
+            new_heading="Short title",
+            diff=(("=", "This Act may be cited as the Moratorium Act."),),
+        ),
+        _entry(
+            old=("sec_3",),
+            new=("sec_4",),
+            old_num="3.",
+            new_num="4.",
+            renumbered=True,
+            old_heading="Warrants",
+            new_heading="Warrant requirement",
+            heading_diff=(("=", "Warrant"), ("-", "s"), ("+", " requirement")),
+            children=(child,),
+        ),
+        _entry(
+            MOVED,
+            old=("sec_7",),
+            new=("sec_2",),
+            old_num="7.",
+            new_num="2.",
+            renumbered=True,
+            old_position=5,
+            new_position=2,
+            old_heading="Definitions",
+            new_heading="Definitions",
+            diff=(("=", "In this Act, "), ("+", '"agency" means any agency; ')),
+        ),
+        _entry(
+            INSERTED,
+            old=(),
+            new=("sec_9",),
+            new_heading="Reporting",
+            possible_move=True,
+            diff=(("+", "The agency shall publish an annual report."),),
+        ),
+        _entry(
+            DELETED,
+            old=("sec_8",),
+            new=(),
+            old_num="8.",
+            old_heading="Sunset",
+            diff=(("-", "This Act expires in 2030."),),
+        ),
+        _entry(
+            SPLIT, old=("sec_10",), new=("sec_10", "sec_11"), old_num="10.", new_num="10.", diff=(("=", "Penalties."),)
+        ),
+        _entry(
+            MERGED,
+            old=("sec_12", "sec_13"),
+            new=("sec_12",),
+            old_num="12.",
+            new_num="12.",
+            diff=(("=", "Enforcement."),),
+        ),
         stats={"changed": 2, "moved": 1, "inserted": 1, "deleted": 1},
     )
 
@@ -89,15 +144,36 @@ def _sample() -> Redline:
 def _hostile() -> Redline:
     """Hostile text in every field that reaches the page."""
     child = _entry(
-        old=(f"sec_1__{HOSTILE}",), new=(f"sec_1__{HOSTILE}",), old_num=HOSTILE, new_num=HOSTILE,
-        diff=(("=", HOSTILE), ("-", HOSTILE), ("+", HOSTILE)), labels=(HOSTILE, "modal-weakened"),
+        old=(f"sec_1__{HOSTILE}",),
+        new=(f"sec_1__{HOSTILE}",),
+        old_num=HOSTILE,
+        new_num=HOSTILE,
+        diff=(("=", HOSTILE), ("-", HOSTILE), ("+", HOSTILE)),
+        labels=(HOSTILE, "modal-weakened"),
     )
     return _redline(
-        _entry(old=(HOSTILE,), new=(HOSTILE,), old_num=HOSTILE, new_num=f"{HOSTILE}!", renumbered=True,
-               old_heading=HOSTILE, new_heading=HOSTILE, heading_diff=(("-", HOSTILE), ("+", HOSTILE)),
-               children=(child,), diff=(("=", HOSTILE),)),
-        _entry(MOVED, old=(HOSTILE,), new=(f"{HOSTILE}2",), old_num=HOSTILE, new_num=HOSTILE, old_position=3,
-               new_position=1, diff=(("=", HOSTILE),)),
+        _entry(
+            old=(HOSTILE,),
+            new=(HOSTILE,),
+            old_num=HOSTILE,
+            new_num=f"{HOSTILE}!",
+            renumbered=True,
+            old_heading=HOSTILE,
+            new_heading=HOSTILE,
+            heading_diff=(("-", HOSTILE), ("+", HOSTILE)),
+            children=(child,),
+            diff=(("=", HOSTILE),),
+        ),
+        _entry(
+            MOVED,
+            old=(HOSTILE,),
+            new=(f"{HOSTILE}2",),
+            old_num=HOSTILE,
+            new_num=HOSTILE,
+            old_position=3,
+            new_position=1,
+            diff=(("=", HOSTILE),),
+        ),
         _entry(SPLIT, old=("sec_5",), new=(HOSTILE, f"{HOSTILE}3"), diff=(("=", "x"),)),
         _entry(INSERTED, old=(), new=("sec_6",), new_num=HOSTILE, new_heading=HOSTILE, diff=(("+", HOSTILE),)),
         _entry(DELETED, old=("sec_7",), new=(), old_num=HOSTILE, old_heading=HOSTILE, diff=(("-", HOSTILE),)),
@@ -339,3 +415,26 @@ def test_a_very_deep_tree_renders_without_recursion(view):
         entry = _entry(old=(f"p_{level}",), new=(f"p_{level}",), diff=(("=", "x"),), children=(entry,))
     html = render_html(_redline(entry), view=view)
     assert "deepest" in html and html.count('data-status="changed"') == 2001
+
+
+def test_defined_terms_whose_definitions_changed_are_listed():
+    redline = _redline(
+        _entry(diff=(("=", "x"),)),
+        defined_terms=({"term": "agency", "change": "changed", "old": "sec_2", "new": "sec_2", "used_in": ["sec_5"]},),
+    )
+    items = _tree(render_html(redline)).xpath("//section[@class='defined-terms']//li/text()")
+    assert items == ["agency: definition changed (sec_2); used in sec_5"]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_the_same_entry_twice_still_gets_unique_ids(view):
+    entry = _entry(old=("sec_1",), new=("sec_1",), diff=(("+", "x"),))
+    tree = _tree(render_html(_redline(entry, entry), view=view))
+    ids = tree.xpath("//@id")
+    assert len(ids) == len(set(ids)) and {"new-sec_1", "new-sec_1-2"} <= set(ids)
+
+
+def test_stats_with_groups_and_flags_read_as_counts():
+    redline = _redline(_entry(), stats={"same_work": False, "top_level": {"changed": 6}, "renumbered": 14})
+    stats = [" ".join(_text(li).split()) for li in _tree(render_html(redline)).xpath("//ul[@class='stats']/li")]
+    assert stats == ["same work: no", "6 changed (top level)", "14 renumbered"]

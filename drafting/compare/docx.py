@@ -5,7 +5,7 @@ its text, indented by depth. Equal text is a plain run, deleted text a `w:del` r
 `w:ins` run, each revision by "Drafting service" with a date and its own `w:id`; a renumbered provision has its old
 number deleted and its new one inserted. A paragraph whose content is all inserted (or all deleted), like every
 paragraph of a wholly inserted provision, has its paragraph mark tracked too, so accepting or rejecting all the
-revisions leaves no empty paragraph behind. Moves, renumbering, splits, merges and change labels are Word comments
+revisions leaves no empty paragraph behind. Moves, splits, merges, possible moves and change labels are Word comments
 on the provision, in the margin, so they never become text of the accepted document.
 
 The package comes from python-docx (>= 1.2, for comments); revision markup is built with its `OxmlElement` and
@@ -26,8 +26,8 @@ from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from .html import describe_defined_term, entry_notes, heading_ops, label_text, number_ops, text_ops
-from .model import DELETE, DELETED, EQUAL, INSERT, INSERTED, Entry, Redline, count_statuses
+from .html import describe_defined_term, entry_notes, heading_ops, label_text, number_ops, stat_items, text_ops
+from .model import DELETE, DELETED, EQUAL, INSERT, INSERTED, Entry, Redline
 
 AUTHOR = "Drafting service"
 INITIALS = "DS"
@@ -70,6 +70,11 @@ class _Writer:
         self.stamp = stamp
         self.date = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
         self.next_id = 1
+        # python-docx finds the body's end and looks a style up by name on every add_paragraph, which makes a long
+        # redline quadratic: entry paragraphs go straight before the section properties, styles by id.
+        self.body = self.document.element.body
+        self.section_properties = self.body.find(qn("w:sectPr"))
+        self.heading_style_ids = tuple(self.document.styles[name].style_id for name in _HEADING_STYLES)
 
     # --- layout ---
 
@@ -94,8 +99,7 @@ class _Writer:
                 details.append(f"version {summary.version}")
             if details:
                 paragraph.add_run(f" ({', '.join(details)})")
-        stats = redline.stats or count_statuses(redline.alignment)
-        counts = ", ".join(f"{value} {str(key).replace('_', ' ')}" for key, value in stats.items())
+        counts = ", ".join(f"{count} {what}" if count else what for count, what in stat_items(redline))
         self.document.add_paragraph(clean(counts))
         if redline.defined_terms:
             self.document.add_heading("Defined terms whose definitions changed", level=2)
@@ -114,24 +118,44 @@ class _Writer:
         """Write one entry's own paragraphs (label, then text) and its notes as a comment."""
         number, heading, text = number_ops(entry), heading_ops(entry), text_ops(entry)
         whole = INSERT if entry.status == INSERTED else DELETE if entry.status == DELETED else None
+        contents = []  # (ops, is_label, paragraph mark)
         if heading:
-            contents = [(_joined(number, heading), True)] + ([(text, False)] if text else [])
+            label, label_mark = _joined(number, heading), None
+            (old_heading, new_heading), (old_text, new_text) = _sides(heading), _sides(text)
+            if _only_side(label) is None and old_heading != new_heading and (new_text if old_heading else old_text):
+                # The heading is on one side only: there the number runs into the text, as in a provision
+                # without heading, so that side's label paragraph mark is tracked and the space follows it.
+                label_mark, space = (DELETE, INSERT) if old_heading else (INSERT, DELETE)
+                old_number, new_number = _sides(number)
+                if new_number if space == INSERT else old_number:
+                    text = _merged(((space, " "), *text))
+            contents.append((label, True, label_mark or _only_side(label) or whole))
+            if text:
+                contents.append((text, False, _only_side(text) or whole))
         else:
-            contents = [(_joined(number, text), False)]  # empty for an empty entry: its notes still need a place
+            body = _joined(number, text)  # empty for an empty entry: its notes still need a place
+            contents.append((body, False, _only_side(body) or whole))
         paragraphs = []
-        for ops, is_label in contents:
+        for ops, is_label, mark in contents:
             paragraph = self.paragraph(depth, heading=is_label)
             self.append(paragraph, ops, bold=is_label and depth >= len(_HEADING_STYLES))
-            self.mark_paragraph(paragraph, _only_side(ops) or whole)
+            self.mark_paragraph(paragraph, mark)
             paragraphs.append(paragraph)
-        notes = entry_notes(entry) + tuple(label_text(label, entry) for label in entry.labels)
+        # Renumbering is visible as a tracked change of the number itself; a comment on it would only add noise.
+        notes = entry_notes(entry, renumbering=False) + tuple(label_text(label, entry) for label in entry.labels)
         if notes:
             self.comment(paragraphs, notes)
 
     def paragraph(self, depth: int, *, heading: bool) -> Paragraph:
         """Add a paragraph indented by depth; a label near the top of the tree gets a heading style."""
-        style = _HEADING_STYLES[depth] if heading and depth < len(_HEADING_STYLES) else None
-        paragraph = self.document.add_paragraph(style=style)
+        element = OxmlElement("w:p")
+        if self.section_properties is None:
+            self.body.append(element)
+        else:
+            self.section_properties.addprevious(element)
+        if heading and depth < len(self.heading_style_ids):
+            element.style = self.heading_style_ids[depth]
+        paragraph = Paragraph(element, self.document)
         if depth:
             paragraph.paragraph_format.left_indent = INDENT_PER_LEVEL * min(depth, MAX_INDENT_LEVELS)
         return paragraph

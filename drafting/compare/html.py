@@ -94,13 +94,13 @@ def side(ops: Ops, which: str) -> Ops:
     return tuple(op for op in ops if op[0] in kept)
 
 
-def entry_notes(entry: Entry) -> tuple[str, ...]:
-    """Return the margin notes of an entry: its move, renumbering, split, merge, or possible move."""
+def entry_notes(entry: Entry, *, renumbering: bool = True) -> tuple[str, ...]:
+    """Return the margin notes of an entry: its move, renumbering (unless told not to), split, merge, possible move."""
     notes = []
     if entry.status == MOVED:
         note = "Moved" if entry.old_position is None else f"Moved from position {entry.old_position}"
         notes.append(f"{note} (old {entry.old_num})" if entry.old_num else note)
-    if renumbered(entry):
+    if renumbering and renumbered(entry):
         notes.append(f"Renumbered {entry.old_num} → {entry.new_num}")
     if entry.status == SPLIT:
         notes.append(f"Split into {', '.join(entry.new)}")
@@ -132,16 +132,24 @@ def label_text(label: str, entry: Entry) -> str:
 
 
 def describe_defined_term(item: dict) -> str:
-    """Return one changed defined term as a line: the term, then whatever else the redline says about it."""
-    term = item.get("term")
-    details = []
+    """Return one changed defined term as a line: "agency: definition changed (sec_2); used in sec_3, sec_5".
+
+    Keys the aligner writes (term, change, old, new, used_in) read as prose; any other key is listed as it is.
+    """
+    parts = [f"definition {item['change']}" if item.get("change") else "definition changed"]
+    where = item.get("new") or item.get("old")
+    if where:
+        parts[0] += f" ({where})"
+    if item.get("used_in"):
+        parts.append(f"used in {_listed(item['used_in'])}")
     for key, value in item.items():
-        if key == "term":
-            continue
-        shown = ", ".join(str(part) for part in value) if isinstance(value, list | tuple) else str(value)
-        details.append(f"{key.replace('_', ' ')}: {shown}")
-    head = str(term) if term is not None else "(term)"
-    return f"{head} ({'; '.join(details)})" if details else head
+        if key not in ("term", "change", "old", "new", "used_in") and value not in (None, "", [], ()):
+            parts.append(f"{str(key).replace('_', ' ')}: {_listed(value)}")
+    return f"{item.get('term', '(term)')}: {'; '.join(parts)}"
+
+
+def _listed(value) -> str:
+    return ", ".join(str(part) for part in value) if isinstance(value, list | tuple) else str(value)
 
 
 def _replacement(old: str | None, new: str | None) -> Ops:
@@ -250,14 +258,14 @@ def render_html(redline: Redline, *, view: str = INLINE, collapse_unchanged: boo
     if view not in VIEWS:
         raise ValueError(f"expected view 'inline' or 'side-by-side', found {view!r}")
     builder = _Builder(redline.alignment)
-    rows = builder.rows()
+    rows = builder.rows
     page = Page(
         view=view,
         old=_document("old", redline.old),
         new=_document("new", redline.new),
-        stats=_stats(redline),
+        stats=stat_items(redline),
         changes=tuple(row for row in rows if row.status != UNCHANGED or row.renumbered),
-        events=builder.events(rows, collapse_unchanged) if view == INLINE else (),
+        events=builder.events(collapse_unchanged) if view == INLINE else (),
         rows=rows if view == SIDE_BY_SIDE else (),
         defined_terms=tuple(describe_defined_term(item) for item in redline.defined_terms),
         max_depth=_MAX_INDENT,
@@ -295,9 +303,20 @@ def _document(role: str, summary) -> DocumentView:
     )
 
 
-def _stats(redline: Redline) -> tuple[tuple[str, str], ...]:
-    stats = redline.stats or count_statuses(redline.alignment)
-    return tuple((str(key).replace("_", " "), str(value)) for key, value in stats.items())
+def stat_items(redline: Redline) -> tuple[tuple[str, str], ...]:
+    """Return the redline's counts as (count, what) pairs, in order: ("3", "changed"); a group of counts names its
+    group, ("6", "changed (top level)"); a flag reads ("", "same work: no"). Without stats, count the statuses."""
+    items: list[tuple[str, str]] = []
+    for key, value in (redline.stats or count_statuses(redline.alignment)).items():
+        what = str(key).replace("_", " ")
+        members = value.items() if isinstance(value, dict) else ((None, value),)
+        for member, count in members:
+            label = what if member is None else f"{str(member).replace('_', ' ')} ({what})"
+            if isinstance(count, bool):
+                items.append(("", f"{label}: {'yes' if count else 'no'}"))
+            else:
+                items.append((str(count), label))
+    return tuple(items)
 
 
 class _Builder:
@@ -306,35 +325,33 @@ class _Builder:
     def __init__(self, entries: tuple[Entry, ...]):
         self._entries = entries
         self._used_ids: set[str] = set()
-        self._views: dict[int, EntryView] = {}
         self._changed: dict[int, bool] = {}
         order = list(walk(entries))
         for entry in reversed(order):  # every entry after its descendants
             self._changed[id(entry)] = (
                 entry.status != UNCHANGED or renumbered(entry) or any(self._changed[id(c)] for c in entry.children)
             )
+        self.rows = self._rows()
 
-    def rows(self) -> tuple[EntryView, ...]:
+    def _rows(self) -> tuple[EntryView, ...]:
         """Return every entry's view, depth first in order."""
         rows = []
         stack = [(entry, 0) for entry in reversed(self._entries)]
         while stack:
             entry, depth = stack.pop()
-            view = self._view(entry, depth)
-            self._views[id(entry)] = view
-            rows.append(view)
+            rows.append(self._view(entry, depth))
             stack.extend((child, depth + 1) for child in reversed(entry.children))
         return tuple(rows)
 
-    def events(self, rows: tuple[EntryView, ...], collapse_unchanged: bool) -> tuple[Event, ...]:
+    def events(self, collapse_unchanged: bool) -> tuple[Event, ...]:
         """Return the open and close events of the nested inline view, with runs of unchanged entries grouped."""
         events: list[Event] = []
+        views = iter(self.rows)  # the same depth-first order as this walk
         stack: list[tuple] = list(reversed(self._sibling_actions(self._entries, collapse_unchanged)))
         while stack:
             action = stack.pop()
             if action[0] == "entry":
-                entry = action[1]
-                view = self._views[id(entry)]
+                entry, view = action[1], next(views)
                 events.append(Event("open", view))
                 stack.append(("close", view))
                 inside_group = action[2]
@@ -354,8 +371,8 @@ class _Builder:
 
         def flush():
             if run:
-                first, last = self._views[id(run[0])].title, self._views[id(run[-1])].title
-                actions.append(("event", Event("group-open", count=len(run), first=first, last=last)))
+                group = Event("group-open", count=len(run), first=_title(run[0]), last=_title(run[-1]))
+                actions.append(("event", group))
                 actions.extend(("entry", entry, True) for entry in run)
                 actions.append(("event", Event("group-close")))
                 run.clear()
@@ -387,9 +404,6 @@ class _Builder:
         old_anchors = self._anchors("old", entry.old)
         new_anchors = self._anchors("new", entry.new)
         number, heading = number_ops(entry), heading_ops(entry)
-        title = " ".join(
-            part for part in (entry.new_num or entry.old_num, entry.new_heading or entry.old_heading) if part
-        )
         return EntryView(
             status=entry.status,
             depth=depth,
@@ -404,8 +418,14 @@ class _Builder:
             text=text_ops(entry),
             notes=entry_notes(entry),
             badges=tuple(Badge(sanitise_token(label), label_text(label, entry)) for label in entry.labels),
-            title=title or (entry.new or entry.old or ("",))[0],
+            title=_title(entry),
             renumbered=renumbered(entry),
             changed=self._changed[id(entry)],
             has_children=bool(entry.children),
         )
+
+
+def _title(entry: Entry) -> str:
+    """Return how the list of changes names an entry: number and heading, new side first, else its eId."""
+    parts = (entry.new_num or entry.old_num, entry.new_heading or entry.old_heading)
+    return " ".join(part for part in parts if part) or (entry.new or entry.old or ("",))[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from lxml import etree
 
@@ -19,8 +20,11 @@ MEDIA_TYPES = {
 
 
 def render(redline: Redline, output_format: str, *, new_root: etree._Element | None = None,
-           old_root: etree._Element | None = None, view: str = "inline") -> bytes:
-    """Render a redline as JSON, HTML, AKN (needs the new document) or Word with tracked changes."""
+           old_root: etree._Element | None = None, view: str = "inline", date: datetime | None = None) -> bytes:
+    """Render a redline as JSON, HTML, AKN (needs the new document) or Word with tracked changes.
+
+    `date` stamps Word revisions; give the same date for the same redline and the bytes are the same.
+    """
     if output_format == "json":
         return json.dumps(redline.as_dict(), ensure_ascii=False).encode("utf-8")
     if output_format == "html":
@@ -34,5 +38,5 @@ def render(redline: Redline, output_format: str, *, new_root: etree._Element | N
     if output_format == "docx":
         from .docx import render_docx
 
-        return render_docx(redline)
+        return render_docx(redline, date=date)
     raise NotAcceptableError(f"expected a redline format among {', '.join(MEDIA_TYPES)}, found {output_format!r}")
