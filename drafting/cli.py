@@ -175,6 +175,7 @@ def _import_folder(folder: Path, options: dict) -> None:
 
 
 REDLINE_FORMATS = ("json", "html", "akn", "docx")
+LOCAL_FILE_MAX_BYTES = 512 * 1024 * 1024
 
 
 def _load_for_comparison(path: Path):
@@ -185,7 +186,8 @@ def _load_for_comparison(path: Path):
     media_type = importers.EXTENSIONS.get(path.suffix.lower())
     if media_type:
         return importers.import_upload(data, media_type).root, None
-    return akn.parse_akn(data).root, data
+    # the user's own files: the upload cap of the service does not apply, the other parser rules do
+    return akn.parse_akn(data, akn.ParseLimits(max_bytes=LOCAL_FILE_MAX_BYTES)).root, data
 
 
 @main.command()
