@@ -180,12 +180,13 @@ LOCAL_FILE_MAX_BYTES = 512 * 1024 * 1024
 
 def _load_for_comparison(path: Path):
     """Read an AKN, text or .docx file as an AKN tree (text and Word are imported first)."""
-    from drafting import akn, importers
+    from drafting import akn
 
     data = path.read_bytes()
-    media_type = importers.EXTENSIONS.get(path.suffix.lower())
-    if media_type:
-        return importers.import_upload(data, media_type).root, None
+    if path.suffix.lower() in IMPORT_EXTENSIONS:
+        from drafting import importers
+
+        return importers.import_upload(data, importers.EXTENSIONS[path.suffix.lower()]).root, None
     # the user's own files: the upload cap of the service does not apply, the other parser rules do
     return akn.parse_akn(data, akn.ParseLimits(max_bytes=LOCAL_FILE_MAX_BYTES)).root, data
 

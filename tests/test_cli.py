@@ -134,3 +134,41 @@ def test_import_refuses_unknown_file_types(run, tmp_path):
     source.write_bytes(b"%PDF")
     result = run("import", str(source))
     assert result.exit_code == 2 and "expected a .txt or .docx file" in result.output
+
+
+def test_cli_knows_the_same_importable_extensions_as_the_importers():
+    from drafting.cli import IMPORT_EXTENSIONS
+    from drafting.importers import EXTENSIONS
+
+    assert set(IMPORT_EXTENSIONS) == set(EXTENSIONS)
+
+
+@pytest.mark.parametrize("output_format", ["json", "html", "akn", "docx"])
+def test_redline_of_two_files_in_each_format(tmp_path, output_format):
+    import json
+
+    old = SAMPLES / "us-ma-millbrook-ordinance-2019-7.xml"
+    new = tmp_path / "new.xml"
+    new.write_bytes(old.read_bytes().replace(b"shall not", b"should not", 1))
+    out = tmp_path / f"redline.{output_format}"
+    result = CliRunner().invoke(main, ["redline", str(old), str(new), "--format", output_format, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    if output_format == "json":
+        labels = json.dumps(json.loads(data)["alignment"])
+        assert "modal-weakened" in labels
+    elif output_format == "html":
+        assert b"<del" in data and b"<ins" in data
+    elif output_format == "akn":
+        assert validate(parse_akn(data).root).valid
+    else:
+        assert data[:2] == b"PK"
+
+
+def test_redline_accepts_text_files(tmp_path):
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text(ORDINANCE_TEXT)
+    new.write_text(ORDINANCE_TEXT.replace("No purchase.", "No purchase or lease."))
+    result = CliRunner().invoke(main, ["redline", str(old), str(new)])
+    assert result.exit_code == 0, result.output
+    assert '"status": "changed"' in result.stdout
