@@ -87,6 +87,7 @@ OTHER_WORK = Thresholds(pair=0.12, move=0.3)
 
 
 CANDIDATES = 5  # similar provisions looked at for each one
+NEIGHBOURHOOD = 3  # and, between versions of one work, the provisions this close to where it would have stayed
 RARE_WORDS = 12  # rarest words of a provision used to find its candidates
 
 
@@ -165,6 +166,8 @@ def _pair_similar(old, new, pairs, used_new, thresholds, same_work, near: _Candi
         for word in vectors_new[j][0]:
             postings[word].append(j)
     candidates = []
+    expected = _expected_positions(len(old), pairs) if same_work else {}
+    free_new_set = set(free_new)
     for i in free_old:
         vector, _ = vectors_old[i]
         # the rarest words find the candidates; common ones say little and cost much
@@ -173,10 +176,15 @@ def _pair_similar(old, new, pairs, used_new, thresholds, same_work, near: _Candi
         for word in rare:
             for j in postings.get(word, ()):
                 scores[j] += vector[word] * vectors_new[j][0][word]
-        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
-        for j, _ in best:
+        best = [j for j, _ in sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]]
+        for j in best:
             near.of_old[i].append(j)
             near.of_new[j].append(i)
+        # a revised provision usually stays where it was: look beside the place its neighbours went
+        if i in expected:
+            best += [j for j in range(expected[i] - NEIGHBOURHOOD, expected[i] + NEIGHBOURHOOD + 1)
+                     if j in free_new_set and j not in best]
+        for j in best:
             score = similarity_from(vectors_old[i], vectors_new[j])
             # an unchanged eId or heading breaks ties between versions of one work; the score itself stays the
             # content's, so that a partial match can still be found to be a split
@@ -225,6 +233,18 @@ def _pair_across_works(old, new, pairs, used_new, thresholds) -> None:
         if best_old[j] == i and score[(i, j)] >= thresholds.pair:
             pairs[i] = (j, min(1.0, score[(i, j)]), "similar")
             used_new.add(j)
+
+
+def _expected_positions(count: int, pairs: dict) -> dict[int, int]:
+    """Where each unpaired old provision would stand in the new list if it had kept its place: just after the new
+    position of the nearest paired provision before it."""
+    expected, anchor_old, anchor_new = {}, -1, -1
+    for i in range(count):
+        if i in pairs:
+            anchor_old, anchor_new = i, pairs[i][0]
+        else:
+            expected[i] = anchor_new + (i - anchor_old)
+    return expected
 
 
 def similarity_from(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:
