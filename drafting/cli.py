@@ -200,8 +200,12 @@ def _load_for_comparison(path: Path):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
 def redline(old: Path, new: Path, output_format: str, view: str, output: Path | None) -> None:
     """Compare OLD with NEW (AKN, text or .docx files) and write the redline."""
+    import gc
+
     from drafting.compare import compare, render, summary
 
+    # a one-shot process: the cyclic garbage collector only re-scans the trees it is about to throw away
+    gc.disable()
     try:
         (old_root, old_bytes), (new_root, new_bytes) = _load_for_comparison(old), _load_for_comparison(new)
         result = compare(old_root, new_root, old=summary(old_root, xml=old_bytes), new=summary(new_root, xml=new_bytes))
