@@ -77,8 +77,19 @@ def import_text(
     return ImportResult(root=root, report=report)
 
 
+_BILL_HINT = re.compile(r"\b(be it enacted|general court|senate and house|legislature|congress|an act\b|a bill\b)",
+                        re.IGNORECASE)
+_ORDAINED = re.compile(r"\b(be it ordained|ordains|an ordinance\b)", re.IGNORECASE)
+
+
 def _guess_type(text: str) -> str:
-    return "ordinance" if _ORDINANCE_HINT.search(text[:20000]) else "bill"
+    """Guess bill or ordinance: the enacting words decide, then the words of a city or of a legislature."""
+    head = text[:20000]
+    if _ORDAINED.search(head):
+        return "ordinance"
+    if _BILL_HINT.search(head):
+        return "bill"
+    return "ordinance" if _ORDINANCE_HINT.search(head) else "bill"
 
 
 def _guess_number(text: str, recognised: Recognised) -> str | None:
