@@ -1,0 +1,352 @@
+"""The safeguard engine: one finding per safeguard of the rubric, each explained by the rule that fired.
+
+A document is read as statements: each provision's own text joined to the lead-in words of its ancestors (so a
+list item "(2) request … from a third party" carries "No public agency shall:"), with the definitions of the terms
+it uses available to the rules. Modality (shall not / no … shall / may / should …) is read per statement.
+Every decision is a named rule over visible text; no model decides a finding.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from lxml import etree
+
+from drafting.akn import extract_provisions, xpath
+from drafting.akn.provisions import Provision
+
+PRESENT, WEAK, ABSENT = "present", "weak", "absent"
+_RANK = {ABSENT: 0, WEAK: 1, PRESENT: 2}
+
+_PROHIBITION = re.compile(
+    r"\b(shall not|must not|may not|shall never|it shall be unlawful|is unlawful|are prohibited|is prohibited)\b"
+    r"|\bno\b[^.;:]{0,160}\bshall\b|\bnot be permitted\b",
+    re.IGNORECASE,
+)
+_PERMISSIVE_PROHIBITION = re.compile(r"\b(should not|should\b[^.;]{0,40}\bnot|is encouraged not to|are encouraged "
+                                     r"not to|is discouraged|are discouraged|should avoid)\b", re.IGNORECASE)
+_DUTY = re.compile(r"\b(shall|must|is required to|are required to)\b", re.IGNORECASE)
+_PERMISSIVE = re.compile(r"\b(should|may|is encouraged to|are encouraged to|is urged to|at the discretion of|"
+                         r"in (its|his|her|their) discretion)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
+_ACTS = {
+    "acquire": r"acquir|obtain|purchas|procur|buy",
+    "possess": r"possess|retain|keep|store",
+    "access": r"\baccess",
+    "request": r"request|solicit|commission|direct[^.;]{0,20}third",
+    "use": r"\buse\b|\busing\b|\butiliz|\bemploy\b",
+}
+_NARROW_SUBJECT = re.compile(r"\b(police department|law enforcement agenc(y|ies)|law enforcement officer|"
+                             r"the department\b|sheriff)", re.IGNORECASE)
+_BROAD_SUBJECT = re.compile(r"\b(any|every|no)\b[^.;]{0,40}\b(government (entity|employee)|public (agency|official|"
+                            r"employee)|agency|department|official|employee|city|town|county|municipal|state)\b|"
+                            r"\bgovernment entit", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Safeguard:
+    """One item of the rubric."""
+
+    id: str
+    group: str
+    title: str
+    why: str
+    rule: dict
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """The versioned rubric the engine applies."""
+
+    id: str
+    version: str
+    title: str
+    safeguards: tuple[Safeguard, ...]
+    patterns: dict
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The provision that shows a finding, and the words that show it."""
+
+    eId: str | None
+    num: str
+    quote: str
+
+    def as_dict(self) -> dict:
+        return {"eId": self.eId, "num": self.num, "quote": self.quote}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A safeguard judged present, weak or absent in one document."""
+
+    safeguard: str
+    group: str
+    title: str
+    status: str
+    evidence: tuple[Evidence, ...]
+    reason: str
+    rule: str
+
+    def as_dict(self) -> dict:
+        return {
+            "safeguard": self.safeguard,
+            "group": self.group,
+            "title": self.title,
+            "status": self.status,
+            "evidence": [item.as_dict() for item in self.evidence],
+            "reason": self.reason,
+            "rule": self.rule,
+        }
+
+
+@cache
+def load_rubric() -> Rubric:
+    """Load the rubric shipped with the package."""
+    data = tomllib.loads(resources.files("drafting.analysis").joinpath("rubric.toml").read_text(encoding="utf-8"))
+    safeguards = tuple(
+        Safeguard(item["id"], item["group"], item["title"], item["why"],
+                  {k: v for k, v in item.items() if k not in ("id", "group", "title", "why")})
+        for item in data["safeguard"]
+    )
+    return Rubric(data["id"], str(data["version"]), data["title"], safeguards, data.get("patterns", {}))
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence of a provision, with the lead-in words of its ancestors."""
+
+    provision: Provision
+    context: str  # ancestors' own text (lead-ins such as "No agency shall:")
+    text: str  # the sentence itself
+
+    @property
+    def full(self) -> str:
+        return f"{self.context} {self.text}".strip()
+
+
+def statements(root: etree._Element) -> list[Statement]:
+    """Read a document as statements."""
+    found: list[Statement] = []
+
+    def visit(provision: Provision, context: str) -> None:
+        for sentence in _SENTENCE.split(provision.text) if provision.text else []:
+            found.append(Statement(provision, context, sentence))
+        child_context = f"{context} {provision.text}".strip()[-600:]
+        for child in provision.children:
+            visit(child, child_context)
+
+    for top in extract_provisions(root):
+        visit(top, top.heading or "")
+    return found
+
+
+def definitions(root: etree._Element) -> dict[str, str]:
+    """Map each defined term (lowercased) to the text that defines it, with the provisions below it."""
+    found = {}
+    for definition in xpath(root, "//akn:def"):
+        term = " ".join("".join(definition.itertext()).split()).lower()
+        provision = next((a for a in definition.iterancestors() if a.get("eId")), None)
+        node = provision if provision is not None else definition.getparent()
+        found[term] = " ".join(" ".join(node.itertext()).split())
+    return found
+
+
+def _expanded(statement: Statement, terms: dict[str, str]) -> str:
+    """The statement with the definitions of the terms it uses (a defined term carries its meaning)."""
+    lowered = statement.full.lower()
+    extra = [meaning for term, meaning in terms.items() if len(term) > 3 and term in lowered]
+    return " ".join([statement.full, *extra])
+
+
+def _search(patterns, text: str):
+    for pattern in patterns:
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match:
+            return match
+    return None
+
+
+def modality(text: str) -> str:
+    """Read a statement's modality: prohibition, permissive-prohibition, duty, permissive or none."""
+    if _PERMISSIVE_PROHIBITION.search(text):
+        return "permissive-prohibition"
+    if _PROHIBITION.search(text):
+        return "prohibition"
+    if _DUTY.search(text):
+        return "duty"
+    if _PERMISSIVE.search(text):
+        return "permissive"
+    return "none"
+
+
+def _evidence(statement: Statement) -> Evidence:
+    return Evidence(statement.provision.eId, statement.provision.citation, statement.text[:400])
+
+
+class _Document:
+    def __init__(self, root: etree._Element, rubric: Rubric):
+        self.rubric = rubric
+        self.statements = statements(root)
+        self.terms = definitions(root)
+        self.surveillance = re.compile(rubric.patterns["surveillance"], re.IGNORECASE)
+        self.broad_exception = re.compile(rubric.patterns["broad_exception"], re.IGNORECASE)
+        self.bans = [s for s in self.statements if self._is_ban(s)]
+
+    def _is_ban(self, statement: Statement) -> bool:
+        text = statement.full
+        mood = modality(text)
+        if mood not in ("prohibition", "permissive-prohibition"):
+            return False
+        about = _expanded(statement, self.terms) if not self.surveillance.search(text) else text
+        if not self.surveillance.search(about):
+            return False
+        # a rule about something else that merely mentions surveillance (reports, evidence, retaliation) is not
+        # the operative ban
+        return not re.search(r"retaliat|evidence|inadmissible|report|discipline|preempt|construed",
+                             statement.text, re.IGNORECASE)
+
+
+def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
+    rule = safeguard.rule
+    best: tuple[int, Statement, str, str] | None = None
+    for statement in document.statements:
+        text = statement.full
+        if not _search(rule.get("match", []), statement.text) and not _search(rule.get("match", []), text):
+            continue
+        # conditions and carve-outs often stand in the provision's subsections: read them with it
+        expanded = " ".join([_expanded(statement, document.terms), _subtree_text(statement.provision)])
+        if any(not _search(group, expanded) for group in rule.get("also", [])):
+            continue
+        if rule.get("need_ban") and statement not in document.bans:
+            continue
+        if rule.get("need_surveillance") and not document.surveillance.search(expanded):
+            continue
+        status, reason, fired = PRESENT, f"{statement.provision.citation or 'a provision'} provides it", "match"
+        for pattern, why in rule.get("weak_if", []):
+            if re.search(pattern, expanded, re.IGNORECASE):
+                status, reason, fired = WEAK, why, f"weak_if: {pattern}"
+                break
+        if status == PRESENT:
+            for pattern, why in rule.get("weak_unless", []):
+                if not re.search(pattern, expanded, re.IGNORECASE):
+                    status, reason, fired = WEAK, why, f"weak_unless: {pattern}"
+                    break
+        if status == PRESENT and rule.get("modal") == "mandatory" and modality(text) in (
+            "permissive", "permissive-prohibition"
+        ):
+            status, reason, fired = WEAK, "permissive language where it must bind", "modal: mandatory"
+        score = _RANK[status]
+        if best is None or score > best[0]:
+            best = (score, statement, reason, fired)
+            if status == PRESENT:
+                break
+    if best is None:
+        return _absent(safeguard)
+    score, statement, reason, fired = best
+    status = PRESENT if score == 2 else WEAK
+    if status == WEAK:
+        reason = f"{reason} ({statement.provision.citation})" if statement.provision.citation else reason
+    return Finding(safeguard.id, safeguard.group, safeguard.title, status, (_evidence(statement),), reason,
+                   f"{safeguard.id}/{fired}")
+
+
+def _subtree_text(provision: Provision) -> str:
+    return " ".join(p.text for p in provision.walk() if p is not provision)
+
+
+def _absent(safeguard: Safeguard, reason: str = "no provision provides it") -> Finding:
+    return Finding(safeguard.id, safeguard.group, safeguard.title, ABSENT, (), reason, f"{safeguard.id}/none")
+
+
+_CARVE_OUT = re.compile(r"\b(except|unless|does not apply|shall not apply|not prohibit|exempt|may|authoriz|"
+                        r"notwithstanding|permitted)\b", re.IGNORECASE)
+
+
+def _carve_outs(document: _Document) -> list[Statement]:
+    """Statements that open an exception to the ban for broad, open-ended reasons (definitions are not)."""
+    return [s for s in document.statements
+            if document.broad_exception.search(s.text) and _CARVE_OUT.search(s.text)
+            and not _QUOTED_DEFINITION.match(s.text) and not re.search("definition", s.context[:80], re.IGNORECASE)]
+
+
+_QUOTED_DEFINITION = re.compile(r"^[\"\u201c][^\"\u201d]{1,80}[\"\u201d],? (means|includes)")
+
+
+def _ban_rule(document: _Document, safeguard: Safeguard) -> Finding:
+    if not document.bans:
+        return _absent(safeguard, "no provision prohibits biometric surveillance")
+    mandatory = [s for s in document.bans if modality(s.full) == "prohibition"]
+    if not mandatory:
+        s = document.bans[0]
+        return Finding(safeguard.id, safeguard.group, safeguard.title, WEAK, (_evidence(s),),
+                       f"the prohibition in {s.provision.citation} is permissive ('should not')", "ban-mandatory/modal")
+    # open-ended exceptions are judged under exceptions-narrow; here only the wording of the ban counts
+    return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, (_evidence(mandatory[0]),),
+                   f"{mandatory[0].provision.citation} prohibits it in mandatory terms", "ban-mandatory/prohibition")
+
+
+def _exceptions_rule(document: _Document, safeguard: Safeguard) -> Finding:
+    if not document.bans:
+        return _absent(safeguard, "there is no ban for exceptions to qualify")
+    carve = _carve_outs(document)
+    if carve:
+        c = carve[0]
+        return Finding(safeguard.id, safeguard.group, safeguard.title, WEAK, (_evidence(c),),
+                       f"open-ended exception in {c.provision.citation}", "exceptions-narrow/broad-exception")
+    return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, (_evidence(document.bans[0]),),
+                   "the ban has no open-ended exception", "exceptions-narrow/none-broad")
+
+
+def _acts_rule(document: _Document, safeguard: Safeguard) -> Finding:
+    if not document.bans:
+        return _absent(safeguard, "no provision prohibits biometric surveillance")
+    covered = {act for act, pattern in _ACTS.items()
+               if any(re.search(pattern, s.full, re.IGNORECASE) for s in document.bans)}
+    evidence = tuple(_evidence(s) for s in document.bans[:3])
+    if len(covered) >= 4 and "use" in covered:
+        return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, evidence,
+                       f"the ban covers {', '.join(sorted(covered))}", "scope-all-acts/chain")
+    missing = sorted(set(_ACTS) - covered)
+    return Finding(safeguard.id, safeguard.group, safeguard.title, WEAK, evidence,
+                   f"the ban does not reach: {', '.join(missing)}", "scope-all-acts/partial")
+
+
+def _scope_rule(document: _Document, safeguard: Safeguard) -> Finding:
+    if not document.bans:
+        return _absent(safeguard, "no provision prohibits biometric surveillance")
+    for statement in document.bans:
+        expanded = _expanded(statement, document.terms)
+        if _BROAD_SUBJECT.search(statement.full) and not _NARROW_SUBJECT.search(statement.full):
+            return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, (_evidence(statement),),
+                           "the ban binds government as a whole", "scope-government-wide/broad-subject")
+        if _BROAD_SUBJECT.search(expanded) and not _NARROW_SUBJECT.search(statement.full):
+            return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, (_evidence(statement),),
+                           "the ban binds government as a whole (by definition)", "scope-government-wide/defined")
+    statement = document.bans[0]
+    return Finding(safeguard.id, safeguard.group, safeguard.title, WEAK, (_evidence(statement),),
+                   f"the ban in {statement.provision.citation} binds only part of government",
+                   "scope-government-wide/narrow-subject")
+
+
+_KINDS = {"statement": _statement_rule, "ban": _ban_rule, "exceptions": _exceptions_rule, "acts": _acts_rule,
+          "scope": _scope_rule}
+
+
+def evaluate(root: etree._Element, rubric: Rubric | None = None) -> tuple[Finding, ...]:
+    """Judge every safeguard of the rubric in one document."""
+    rubric = rubric or load_rubric()
+    document = _Document(root, rubric)
+    return tuple(_KINDS[safeguard.rule["kind"]](document, safeguard) for safeguard in rubric.safeguards)
+
+
+def stronger(draft: tuple[Finding, ...], other: tuple[Finding, ...]) -> list[str]:
+    """The safeguards that another document provides more strongly than the draft."""
+    by_id = {finding.safeguard: finding for finding in draft}
+    return [finding.safeguard for finding in other
+            if _RANK[finding.status] > _RANK[by_id[finding.safeguard].status]]
