@@ -24,7 +24,7 @@ _RANK = {ABSENT: 0, WEAK: 1, PRESENT: 2}
 
 _PROHIBITION = re.compile(
     r"\b(shall not|must not|may not|shall never|it shall be unlawful|is unlawful|are prohibited|is prohibited)\b"
-    r"|\bno\b[^.;:]{0,160}\bshall\b|\bnot be permitted\b",
+    r"|\bno\b[^.;:]{0,200}\b(shall|may|must)\b|\bnot be permitted\b|\bdo(es)? not apply\b",
     re.IGNORECASE,
 )
 _PERMISSIVE_PROHIBITION = re.compile(r"\b(should not|should\b[^.;]{0,40}\bnot|is encouraged not to|are encouraged "
@@ -218,6 +218,10 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
     for statement in document.statements:
         text = statement.full
         if not _search(rule.get("match", []), statement.text) and not _search(rule.get("match", []), text):
+            weakly = next(((p, why) for p, why in rule.get("weak_match", []) if re.search(p, text, re.IGNORECASE)),
+                          None)
+            if weakly and (best is None or best[0] < _RANK[WEAK]):
+                best = (_RANK[WEAK], statement, weakly[1], f"weak_match: {weakly[0]}")
             continue
         # conditions and carve-outs often stand in the provision's subsections: read them with it
         expanded = " ".join([_expanded(statement, document.terms), _subtree_text(statement.provision)])
@@ -264,14 +268,14 @@ def _absent(safeguard: Safeguard, reason: str = "no provision provides it") -> F
     return Finding(safeguard.id, safeguard.group, safeguard.title, ABSENT, (), reason, f"{safeguard.id}/none")
 
 
-_CARVE_OUT = re.compile(r"\b(except|unless|does not apply|shall not apply|not prohibit|exempt|may|authoriz|"
+_CARVE_OUT = re.compile(r"\b(except|unless|do(es)? not apply|shall not apply|not prohibit|exempt|may|authoriz|"
                         r"notwithstanding|permitted)\b", re.IGNORECASE)
 
 
 def _carve_outs(document: _Document) -> list[Statement]:
     """Statements that open an exception to the ban for broad, open-ended reasons (definitions are not)."""
     return [s for s in document.statements
-            if document.broad_exception.search(s.text) and _CARVE_OUT.search(s.text)
+            if document.broad_exception.search(s.text) and _CARVE_OUT.search(s.full)
             and not _QUOTED_DEFINITION.match(s.text) and not re.search("definition", s.context[:80], re.IGNORECASE)]
 
 
