@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -55,6 +56,8 @@ def cite(path: tuple[str, ...]) -> str:
     parts = []
     for index, num in enumerate(path):
         bare = num.strip().rstrip(".")
+        if index == 0:
+            bare = _SECTION_WORD.sub("", bare)  # "SECTION 5." is cited as 5
         if index == 0 or (bare.startswith("(") and bare.endswith(")")):
             parts.append(bare)
         else:
@@ -68,6 +71,9 @@ _BLOCK_TAGS = frozenset(
                  "blockContainer", "intro", "content", "wrapUp", "li", "ul", "ol", "toc", "tocItem", "foreign",
                  "num", "heading", "subheading", "recital", "formula", "longTitle", "hcontainer")
 ) | PROVISION_TAGS
+
+
+_SECTION_WORD = re.compile(r"^(section|sec\.?|§+)\s*", re.IGNORECASE)
 
 
 def _words(parts) -> str:

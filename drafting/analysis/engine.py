@@ -32,6 +32,8 @@ _PERMISSIVE_PROHIBITION = re.compile(r"\b(should not|should\b[^.;]{0,40}\bnot|is
 _DUTY = re.compile(r"\b(shall|must|is required to|are required to)\b", re.IGNORECASE)
 _PERMISSIVE = re.compile(r"\b(should|may|is encouraged to|are encouraged to|is urged to|at the discretion of|"
                          r"in (its|his|her|their) discretion)\b", re.IGNORECASE)
+_THIS_LAW = re.compile(r"(violation of|contrary to|under|by) (this|the) (act|chapter|ordinance|section|article)",
+                       re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
 _ACTS = {
     "acquire": r"acquir|obtain|purchas|procur|buy",
@@ -223,13 +225,17 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
             if weakly and (best is None or best[0] < _RANK[WEAK]):
                 best = (_RANK[WEAK], statement, weakly[1], f"weak_match: {weakly[0]}")
             continue
+        if _search(rule.get("negated_by", []), statement.text):
+            continue
         # conditions and carve-outs often stand in the provision's subsections: read them with it
         expanded = " ".join([_expanded(statement, document.terms), _subtree_text(statement.provision)])
         if any(not _search(group, expanded) for group in rule.get("also", [])):
             continue
         if rule.get("need_ban") and statement not in document.bans:
             continue
-        if rule.get("need_surveillance") and not document.surveillance.search(expanded):
+        if rule.get("need_surveillance") and not (
+            document.surveillance.search(expanded) or _THIS_LAW.search(statement.full)
+        ):
             continue
         status, reason, fired = PRESENT, f"{statement.provision.citation or 'a provision'} provides it", "match"
         for pattern, why in rule.get("weak_if", []):
