@@ -161,6 +161,8 @@ def definitions(root: etree._Element) -> dict[str, str]:
 
 def _expanded(statement: Statement, terms: dict[str, str]) -> str:
     """The statement with the definitions of the terms it uses (a defined term carries its meaning)."""
+    if not terms:
+        return statement.full
     lowered = statement.full.lower()
     extra = [meaning for term, meaning in terms.items() if len(term) > 3 and term in lowered]
     return " ".join([statement.full, *extra])
@@ -199,6 +201,18 @@ class _Document:
         self.surveillance = re.compile(rubric.patterns["surveillance"], re.IGNORECASE)
         self.broad_exception = re.compile(rubric.patterns["broad_exception"], re.IGNORECASE)
         self.bans = [s for s in self.statements if self._is_ban(s)]
+        self._scopes: dict[int, str] = {}
+        self._subtrees: dict[int, str] = {}
+
+    def scope_text(self, statement: Statement) -> str:
+        """A statement with the definitions of its terms and the text of its provision's subsections (cached)."""
+        key = id(statement)
+        if key not in self._scopes:
+            provision = statement.provision
+            if id(provision) not in self._subtrees:
+                self._subtrees[id(provision)] = _subtree_text(provision)
+            self._scopes[key] = f"{_expanded(statement, self.terms)} {self._subtrees[id(provision)]}"
+        return self._scopes[key]
 
     def _is_ban(self, statement: Statement) -> bool:
         text = statement.full
@@ -214,22 +228,50 @@ class _Document:
                              statement.text, re.IGNORECASE)
 
 
+def _any_of(patterns: list[str]) -> re.Pattern | None:
+    """One compiled alternation of a rule's expressions (one search instead of many)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+
+
+@dataclass(frozen=True)
+class _CompiledRule:
+    match: re.Pattern | None
+    negated_by: re.Pattern | None
+    also: tuple[re.Pattern, ...]
+    weak_match: re.Pattern | None
+
+
+_COMPILED: dict[str, _CompiledRule] = {}
+
+
+def _compiled(safeguard: Safeguard) -> _CompiledRule:
+    found = _COMPILED.get(safeguard.id)
+    if found is None:
+        rule = safeguard.rule
+        found = _CompiledRule(_any_of(rule.get("match", [])), _any_of(rule.get("negated_by", [])),
+                              tuple(_any_of(group) for group in rule.get("also", [])),
+                              _any_of([pattern for pattern, _ in rule.get("weak_match", [])]))
+        _COMPILED[safeguard.id] = found
+    return found
+
+
 def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
     rule = safeguard.rule
+    compiled = _compiled(safeguard)
     best: tuple[int, Statement, str, str] | None = None
     for statement in document.statements:
         text = statement.full
-        if not _search(rule.get("match", []), statement.text) and not _search(rule.get("match", []), text):
-            weakly = next(((p, why) for p, why in rule.get("weak_match", []) if re.search(p, text, re.IGNORECASE)),
-                          None)
+        if compiled.match is None or not compiled.match.search(text):
+            weakly = compiled.weak_match is not None and compiled.weak_match.search(text) and next(
+                ((p, why) for p, why in rule["weak_match"] if re.search(p, text, re.IGNORECASE)), None)
             if weakly and (best is None or best[0] < _RANK[WEAK]):
                 best = (_RANK[WEAK], statement, weakly[1], f"weak_match: {weakly[0]}")
             continue
-        if _search(rule.get("negated_by", []), statement.text):
+        if compiled.negated_by is not None and compiled.negated_by.search(statement.text):
             continue
         # conditions and carve-outs often stand in the provision's subsections: read them with it
-        expanded = " ".join([_expanded(statement, document.terms), _subtree_text(statement.provision)])
-        if any(not _search(group, expanded) for group in rule.get("also", [])):
+        expanded = document.scope_text(statement)
+        if any(not group.search(expanded) for group in compiled.also):
             continue
         if rule.get("need_ban") and statement not in document.bans:
             continue
