@@ -1,4 +1,4 @@
-"""The `drafting` command: validate, export, accounts, sample data, database, serve."""
+"""The `drafting` command: validate, export, redline, gaps, accounts, sample data, database, serve."""
 
 from __future__ import annotations
 
@@ -212,6 +212,39 @@ def redline(old: Path, new: Path, output_format: str, view: str, output: Path | 
         data = render(result, output_format, new_root=new_root, old_root=old_root, view=view)
     except DraftingError as error:
         _fail(error)
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+GAPS_FORMATS = ("json", "html")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--against", "against", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A document to compare with (AKN, text or .docx); repeat for more.")
+@click.option("--format", "output_format", type=click.Choice(GAPS_FORMATS), default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
+def gaps(file: Path, against: tuple[Path, ...], output_format: str, output: Path | None) -> None:
+    """Judge the checks and balances of FILE (AKN, text or .docx), compared with other documents if given."""
+    from drafting.analysis import evaluate
+    from drafting.analysis.report import build_result, document_summary, render_html
+
+    try:
+        draft_root, _ = _load_for_comparison(file)
+        compared = []
+        for path in against:
+            root, _ = _load_for_comparison(path)
+            compared.append((document_summary(root), evaluate(root)))
+        result = build_result(document_summary(draft_root), evaluate(draft_root), compared)
+    except DraftingError as error:
+        _fail(error)
+    if output_format == "html":
+        data = render_html(result).encode("utf-8")
+    else:
+        data = (json.dumps(result, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if output:
         output.write_bytes(data)
     else:

@@ -6,6 +6,7 @@ Views and the CLI call these functions with a Database and plain values; they ge
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -20,6 +21,7 @@ from drafting.akn.frbr import Identification
 from drafting.errors import (
     ConflictError,
     InvalidDocumentError,
+    NotAcceptableError,
     NotFoundError,
     SchemaInvalidError,
 )
@@ -534,3 +536,178 @@ def redline(db: Database, old: RedlineSide, new: RedlineSide, *, output_format: 
     if etag is not None:
         _redline_cache.put(etag, rendered)
     return rendered
+
+
+# --- safeguards -------------------------------------------------------------------------------------------------
+
+GAPS_FORMATS = ("json", "html")
+GAPS_MEDIA_TYPES = {"json": "application/json", "html": "text/html"}
+GAPS_REPORT_VERSION = "1"  # part of every gaps report's entity tag: bump it when the contract or the page changes
+_FINDINGS_CACHE_ENTRIES = 512
+_GAPS_CACHE_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RenderedGaps:
+    """A rendered gaps report and how to send it."""
+
+    body: bytes
+    media_type: str
+    etag: str | None
+
+
+@dataclass(frozen=True)
+class AdoptedVersion(StoredVersion):
+    """The version of a draft that adopted a provision, with where it went and what the drafter should check."""
+
+    adoption: dict = field(default_factory=dict)
+
+
+_findings_cache: dict[tuple[str, str], tuple] = {}
+_gaps_cache = _RedlineCache(_GAPS_CACHE_BYTES)
+
+
+def _rubric_key() -> str:
+    """Name the rubric in force: id, version and a digest of its rules and of the engine's code (tuning either
+    changes the key, so that no cache or entity tag outlives a change of the findings)."""
+    from drafting.analysis import load_rubric
+
+    rubric = load_rubric()
+    digest = hashlib.sha256(repr((rubric.safeguards, rubric.patterns)).encode("utf-8"))
+    digest.update(_engine_digest().encode("ascii"))
+    return f"{rubric.id}@{rubric.version}#{digest.hexdigest()[:16]}"
+
+
+@functools.cache
+def _engine_digest() -> str:
+    try:
+        code = resources.files("drafting.analysis").joinpath("engine.py").read_bytes()
+    except OSError:  # an installation without sources: the rubric's version has to say it all
+        return ""
+    return hashlib.sha256(code).hexdigest()
+
+
+def _findings(root, content_hash: str | None) -> tuple:
+    """Evaluate a document; findings of the same content under the same rubric are computed once."""
+    from drafting.analysis import evaluate
+
+    if content_hash is None:
+        return evaluate(root)
+    key = (content_hash, _rubric_key())
+    found = _findings_cache.pop(key, None)
+    if found is None:
+        found = evaluate(root)
+    _findings_cache[key] = found
+    while len(_findings_cache) > _FINDINGS_CACHE_ENTRIES:
+        _findings_cache.pop(next(iter(_findings_cache)))
+    return found
+
+
+def _stored_identities(db: Database, sides: list[tuple[int, int | None]]) -> list[str]:
+    """Return "id:version:hash" of each stored version named (None = the latest); 404 for an unknown one."""
+    found = []
+    with db.session(read_only=True) as session:
+        for document_id, number in sides:
+            version = repository.get_version(session, document_id, number)
+            if version is None:
+                which = f" version {number}" if number else ""
+                raise NotFoundError(f"no document {document_id}{which}")
+            found.append(f"{document_id}:{version.number}:{version.content_hash}")
+    return found
+
+
+def gaps_etag(db: Database, draft: RedlineSide, against: tuple[int, ...] = (), output_format: str = "json"
+              ) -> str | None:
+    """The strong entity tag of the gaps report of stored versions (None when the draft is an upload)."""
+    if draft.document_id is None:
+        return None
+    identities = _stored_identities(db, [(draft.document_id, draft.version), *((i, None) for i in against)])
+    key = "|".join([GAPS_REPORT_VERSION, _rubric_key(), output_format, *identities])
+    return "g-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+
+
+def _gaps_document(db: Database, side: RedlineSide, options: dict | None = None):
+    """Return a document's tree, its summary for the report and its content hash (None for an upload)."""
+    from drafting.analysis.report import document_summary
+
+    if side.document_id is not None:
+        stored = get_document(db, side.document_id, side.version)
+        root = akn.parse_akn(stored.version.xml.encode("utf-8")).root
+        summary = document_summary(root, document_id=stored.document.id, version=stored.version.number)
+        return root, summary, stored.version.content_hash
+    if side.media_type in importers.IMPORTABLE:
+        root = importers.import_upload(side.data, side.media_type, **_import_options(options or {})).root
+    else:
+        root = akn.parse_akn(side.data).root
+    return root, document_summary(root), None
+
+
+def gaps_result(db: Database, draft: RedlineSide, against: tuple[int, ...] = (), *,
+                options: dict | None = None) -> dict:
+    """Judge every safeguard in a draft (stored or uploaded) and compare it with stored documents."""
+    from drafting.analysis.report import build_result
+
+    root, summary, content = _gaps_document(db, draft, options)
+    compared = []
+    for document_id in against:
+        other_root, other_summary, other_hash = _gaps_document(db, RedlineSide(document_id=document_id))
+        compared.append((other_summary, _findings(other_root, other_hash)))
+    return build_result(summary, _findings(root, content), compared)
+
+
+def gaps(db: Database, draft: RedlineSide, against: tuple[int, ...] = (), *, output_format: str = "json",
+         options: dict | None = None) -> RenderedGaps:
+    """Render the gaps report as JSON or HTML; reports of stored versions are cached by content."""
+    import json
+
+    if output_format not in GAPS_FORMATS:
+        raise NotAcceptableError(f"expected a gaps format among {', '.join(GAPS_FORMATS)}, found {output_format!r}")
+    etag = gaps_etag(db, draft, against, output_format)
+    if etag is not None and (cached := _gaps_cache.get(etag)) is not None:
+        return cached
+    result = gaps_result(db, draft, against, options=options)
+    if output_format == "html":
+        from drafting.analysis.report import render_html
+
+        body = render_html(result).encode("utf-8")
+    else:
+        body = json.dumps(result, ensure_ascii=False).encode("utf-8")
+    rendered = RenderedGaps(body, GAPS_MEDIA_TYPES[output_format], etag)
+    if etag is not None:
+        _gaps_cache.put(etag, rendered)
+    return rendered
+
+
+def adopt_suggestion(
+    db: Database, draft_id: int, *, base_version: int, from_id: int, eid: str, from_version: int | None = None,
+    after: str | None = None, author: str | None, message: str | None = None,
+) -> AdoptedVersion:
+    """Adopt a provision of another stored document into a draft, as a new version of the draft."""
+    from drafting.analysis.adopt import adopt_provision
+
+    draft = get_document(db, draft_id, base_version)
+    source = get_document(db, from_id, from_version)
+    draft_root = akn.parse_akn(draft.version.xml.encode("utf-8")).root
+    source_root = akn.parse_akn(source.version.xml.encode("utf-8")).root
+    source_uri = source.version.frbr_expression_uri or source.document.frbr_work_uri
+    adoption = adopt_provision(draft_root, source_root, eid, after=after, source_uri=source_uri)
+    root = adoption.root
+    work_uri = draft.document.frbr_work_uri
+    if _is_akn_work_uri(work_uri):
+        language = akn.read_identification(root).language or "eng"
+        akn.set_identity(root, work_uri, expression_date=_today(), language=language)
+    prepared = prepare(root)
+    if not prepared.valid and draft.version.valid:
+        validation = prepared.report["validation"]
+        raise SchemaInvalidError(
+            f"adopting {eid} from document {from_id} would make the draft invalid AKN 3.0 "
+            f"({validation['error_count']} errors); the first: {validation['errors'][0]['message']}",
+            extra={"validation": validation},
+        )
+    stored = _append_version(
+        db, draft_id, prepared, base_version=base_version, author=author,
+        message=message or f"adopted {adoption.num or eid} from {source_uri}#{eid}",
+    )
+    details = {**adoption.as_dict(), "from": from_id, "from_version": source.version.number, "source_eId": eid,
+               "source": source_uri}
+    return AdoptedVersion(document=stored.document, version=stored.version, report=stored.report, adoption=details)

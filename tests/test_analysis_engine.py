@@ -79,7 +79,8 @@ def test_the_ban_is_judged_by_its_modality(wording, status):
     "Information obtained in violation of this act may not be introduced or relied upon in any court.",
 ])
 def test_evidence_exclusion_is_found_in_each_phrasing(wording):
-    text = f"SECTION 1. Ban.\nNo public agency shall use a face recognition system.\n\nSECTION 2. Evidence.\n{wording}\n"
+    ban = "SECTION 1. Ban.\nNo public agency shall use a face recognition system.\n\n"
+    text = f"{ban}SECTION 2. Evidence.\n{wording}\n"
     assert findings_of_text(text)["evidence-exclusion"].status == PRESENT
 
 

@@ -82,7 +82,10 @@ def adopt_provision(draft_root: etree._Element, source_root: etree._Element, eid
     section = _as_section(source_node, source_uri)
     note_id = _next_note_id(draft)
     _mark(section, note_id)
-    parent.insert(index, section)
+    _insert(parent, index, section)
+    source_indent, target_indent = _whitespace_before(source_node), _whitespace_before(section)
+    delta = len(target_indent) - len(source_indent) if source_indent and target_indent else 0
+    _tidy(section, delta)
 
     renumbered_nodes, renumbered = _renumber(top_level_sections(body), section)
     _carry_references(draft, source_root, section)
@@ -123,16 +126,15 @@ def missing_definitions(draft_root: etree._Element, source_root: etree._Element,
                         provision: etree._Element) -> tuple[str, ...]:
     """Return the terms the provision uses that the source defines, but that neither the draft nor it defines."""
     text = " ".join("".join(provision.itertext()).split()).lower()
-    defined_here = _defined_terms(provision)
-    in_draft = {term.lower() for term in _defined_terms(draft_root)}
-    missing = []
+    known = {term.lower() for term in (*_defined_terms(draft_root), *_defined_terms(provision))}
+    missing: dict[str, str] = {}
     for term in _defined_terms(source_root):
         key = term.lower()
-        if key in in_draft or key in (t.lower() for t in defined_here) or term in missing:
+        if key in known or key in missing:
             continue
         if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", text):
-            missing.append(term)
-    return tuple(sorted(missing, key=str.lower))
+            missing[key] = term
+    return tuple(sorted(missing.values(), key=str.lower))
 
 
 def _defined_terms(node: etree._Element) -> list[str]:
@@ -251,6 +253,55 @@ def _mark(section: etree._Element, note_id: str) -> None:
         target.append(marker)
 
 
+def _insert(parent: etree._Element, index: int, element: etree._Element) -> None:
+    """Insert an element among its siblings, indented like them (whitespace only: no text is touched)."""
+    if len(parent) == 0:
+        outer = _whitespace_before(parent) or "\n"
+        parent.text, element.tail = outer + "  ", outer
+    elif index >= len(parent):
+        element.tail, parent[-1].tail = parent[-1].tail, _whitespace_before(parent[-1])
+    else:
+        element.tail = _whitespace_before(parent[index])
+    parent.insert(index, element)
+
+
+def _whitespace_before(node: etree._Element) -> str | None:
+    """Return the indentation in front of an element, when it has one."""
+    previous, parent = node.getprevious(), node.getparent()
+    space = previous.tail if previous is not None else (parent.text if parent is not None else None)
+    return space if space and not space.strip() and "\n" in space else None
+
+
+def _tidy(element: etree._Element, delta: int = 0) -> None:
+    """Indent an inserted element's children one step in, and shift its deeper layout by `delta` columns."""
+    own = _whitespace_before(element)
+    if own is None or (element.text or "").strip() or not len(element):
+        return
+    if delta:
+        for node in element.iterdescendants(tag=etree.Element):
+            if node.getparent() is not element and _layout(node.text):
+                node.text = _shifted(node.text, delta)
+            if node.getparent() is not element and _layout(node.tail):
+                node.tail = _shifted(node.tail, delta)
+            if node.getparent() is element and _layout(node.text):
+                node.text = _shifted(node.text, delta)
+    inner = own + "  "
+    element.text = inner
+    for child in element:
+        if not (child.tail or "").strip():
+            child.tail = inner
+    element[-1].tail = own
+
+
+def _layout(space: str | None) -> bool:
+    return bool(space) and not space.strip() and "\n" in space
+
+
+def _shifted(space: str, delta: int) -> str:
+    head, _, indent = space.rpartition("\n")
+    return f"{head}\n{' ' * max(0, len(indent) + delta)}"
+
+
 # --- numbers and eIds -------------------------------------------------------------------------------------------
 
 
@@ -270,7 +321,7 @@ def _renumber(sections: list[etree._Element], inserted: etree._Element
     if not before and not later:
         _set_num(inserted, _inserted_number(sections, position))
         return [], []
-    style = (later or before)[0][1] if later else before[-1][1]
+    style = later[0][1] if later else before[-1][1]
     number = int(before[-1][1]["n"]) + 1 if before else int(later[0][1]["n"])
     _set_num(inserted, _styled(style, number))
     changed, renumbered, current = [], [], number
@@ -363,8 +414,10 @@ def _add_note(root: etree._Element, note_id: str, source_uri: str, eid: str, lab
     if notes is None:
         notes = E.notes(source=f"#{_SOURCE_ORGANIZATION}")
         position = max((i + 1 for i, child in enumerate(meta) if child.tag in _META_BEFORE_PROPRIETARY), default=0)
-        meta.insert(position, notes)
-    notes.append(E.note(E.p("Adopted from ", E.ref(label, href=f"{source_uri}#{eid}"), "."), eId=note_id))
+        _insert(meta, position, notes)
+    note = E.note(E.p("Adopted from ", E.ref(label, href=f"{source_uri}#{eid}"), "."), eId=note_id)
+    _insert(notes, len(notes), note)
+    _tidy(note)
 
 
 def _ensure_source_organization(meta: etree._Element) -> None:
@@ -373,7 +426,7 @@ def _ensure_source_organization(meta: etree._Element) -> None:
         return
     organization = E.TLCOrganization(eId=_SOURCE_ORGANIZATION, href="/ontology/organization/drafting",
                                      showAs="Drafting service")
-    _references(meta).insert(0, organization)
+    _insert(_references(meta), 0, organization)
 
 
 def _references(meta: etree._Element) -> etree._Element:
@@ -383,7 +436,7 @@ def _references(meta: etree._Element) -> etree._Element:
         order = _META_BEFORE_PROPRIETARY
         position = max((i + 1 for i, child in enumerate(meta) if child.tag in order[:order.index(_REFERENCES)]),
                        default=0)
-        meta.insert(position, references)
+        _insert(meta, position, references)
     return references
 
 
@@ -402,5 +455,6 @@ def _carry_references(draft: etree._Element, source_root: etree._Element, sectio
         if entry.get("eId") in wanted and entry.get("eId") not in present:
             copied = deepcopy(entry)
             copied.tail = None
-            _references(meta).append(copied)
+            references = _references(meta)
+            _insert(references, len(references), copied)
             present.add(entry.get("eId"))

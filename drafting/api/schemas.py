@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from webargs.fields import DelimitedList
 
 from drafting.akn.templates import template_names
 
@@ -259,3 +260,118 @@ class DocumentRedlineQuerySchema(RedlineQuerySchema):
     against = fields.Integer(required=True, validate=validate.Range(min=1))
     version = fields.Integer(validate=validate.Range(min=1))
     against_version = fields.Integer(validate=validate.Range(min=1))
+
+
+# --- safeguards -------------------------------------------------------------------------------------------------
+
+GAPS_FORMATS = ["json", "html"]
+MAX_COMPARED = 10
+
+
+class _AgainstMixin(Schema):
+    against = DelimitedList(
+        fields.Integer(validate=validate.Range(min=1)), load_default=list,
+        validate=validate.Length(max=MAX_COMPARED),
+        metadata={"description": "ids of stored documents to compare with, comma-separated (latest versions)"},
+    )
+    format = fields.String(validate=validate.OneOf(GAPS_FORMATS),
+                           metadata={"description": "json or html; wins over Accept"})
+
+
+class GapsQuerySchema(_AgainstMixin):
+    class Meta:
+        unknown = EXCLUDE
+
+    version = fields.Integer(validate=validate.Range(min=1), metadata={"description": "default: the latest"})
+
+
+class GapsUploadQuerySchema(ImportQuerySchema, _AgainstMixin):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class EvidenceSchema(Schema):
+    eId = fields.String(allow_none=True)
+    num = fields.String()
+    quote = fields.String()
+
+
+class FindingSchema(Schema):
+    safeguard = fields.String(metadata={"example": "evidence-exclusion"})
+    group = fields.String(metadata={"example": "remedies"})
+    title = fields.String()
+    status = fields.String(validate=validate.OneOf(["present", "weak", "absent"]))
+    evidence = fields.List(fields.Nested(EvidenceSchema))
+    reason = fields.String()
+    rule = fields.String(metadata={"description": "the rule of the engine that decided"})
+
+
+class GapsDocumentSchema(Schema):
+    id = fields.Integer(metadata={"description": "absent for an upload"})
+    version = fields.Integer(metadata={"description": "absent for an upload"})
+    frbr_uri = fields.String(allow_none=True)
+    expression_uri = fields.String(allow_none=True)
+    title = fields.String()
+    doc_type = fields.String()
+
+
+class SuggestionSchema(Schema):
+    safeguard = fields.String()
+    eId = fields.String(allow_none=True, metadata={"description": "the provision to adopt (POST .../adopt)"})
+    num = fields.String()
+    quote = fields.String()
+    source = fields.String(allow_none=True, metadata={"description": "FRBR work URI of the document quoted"})
+
+
+class ComparisonSchema(Schema):
+    document = fields.Nested(GapsDocumentSchema)
+    stronger = fields.List(fields.String(), metadata={"description": "safeguards this document provides more "
+                                                                     "strongly than the draft"})
+    findings = fields.List(fields.Nested(FindingSchema))
+    suggestions = fields.List(fields.Nested(SuggestionSchema))
+
+
+class RubricRefSchema(Schema):
+    id = fields.String()
+    version = fields.String()
+
+
+class GapsResultSchema(Schema):
+    document = fields.Nested(GapsDocumentSchema)
+    rubric = fields.Nested(RubricRefSchema)
+    findings = fields.List(fields.Nested(FindingSchema))
+    comparison = fields.List(fields.Nested(ComparisonSchema))
+
+
+class AdoptRequestSchema(Schema):
+    from_id = fields.Integer(required=True, data_key="from", validate=validate.Range(min=1),
+                             metadata={"description": "id of the stored document to adopt from"})
+    eId = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                        metadata={"description": "the provision of that document", "example": "sec_16-62.3"})
+    from_version = fields.Integer(validate=validate.Range(min=1), metadata={"description": "default: the latest"})
+    after = fields.String(validate=validate.Length(min=1, max=500),
+                          metadata={"description": "eId in the draft to insert after (default: before the "
+                                                   "closing sections, else at the end)"})
+    message = fields.String(validate=validate.Length(max=1000))
+
+
+class RenumberingSchema(Schema):
+    old = fields.String()
+    new = fields.String()
+
+
+class AdoptionSchema(Schema):
+    eId = fields.String(metadata={"description": "the new section in the draft"})
+    num = fields.String(allow_none=True)
+    note = fields.String(metadata={"description": "eId of the note in <meta> naming the source"})
+    renumbered = fields.List(fields.Nested(RenumberingSchema))
+    missing_definitions = fields.List(fields.String(), metadata={
+        "description": "terms the adopted text uses that the source defines and the draft does not"})
+    source = fields.String(metadata={"description": "FRBR expression URI of the source"})
+    source_eId = fields.String()
+    from_ = fields.Integer(data_key="from", attribute="from")
+    from_version = fields.Integer()
+
+
+class AdoptResultSchema(DocumentSchema):
+    adoption = fields.Nested(AdoptionSchema)
