@@ -9,7 +9,15 @@ from drafting import services
 from drafting.api.auth import BEARER_SECURITY, current_principal, requires
 from drafting.api.context import database
 from drafting.api.documents import PROBLEMS, UPLOAD_FORM, XML_BODY, _representation
-from drafting.api.http import AKN_XML, MULTIPART, XML_TYPES, check_if_match, read_upload, require_media_type
+from drafting.api.http import (
+    AKN_XML,
+    MULTIPART,
+    XML_TYPES,
+    check_if_match,
+    negotiate_format,
+    read_upload,
+    require_media_type,
+)
 from drafting.api.schemas import (
     AdoptRequestSchema,
     AdoptResultSchema,
@@ -17,7 +25,6 @@ from drafting.api.schemas import (
     GapsResultSchema,
     GapsUploadQuerySchema,
 )
-from drafting.errors import NotAcceptableError
 from drafting.importers import DOCX, IMPORTABLE, TEXT_PLAIN
 
 blp = Blueprint("gaps", __name__, url_prefix="/api",
@@ -33,17 +40,7 @@ GAPS_RESPONSES = {
 
 
 def _format(query: dict) -> str:
-    """The output format: ?format= wins, else the best match of Accept (JSON by default)."""
-    if query.get("format"):
-        return query["format"]
-    by_type = {media_type: name for name, media_type in services.GAPS_MEDIA_TYPES.items()}
-    accepted = request.accept_mimetypes
-    if not accepted or accepted.best == "*/*":
-        return "json"
-    best = accepted.best_match(list(by_type))
-    if best is None:
-        raise NotAcceptableError(f"expected Accept among {', '.join(by_type)}, found {request.headers.get('Accept')}")
-    return by_type[best]
+    return negotiate_format(query, services.GAPS_MEDIA_TYPES)
 
 
 def _respond(draft: services.RedlineSide, query: dict, options: dict | None = None) -> Response:

@@ -7,6 +7,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from drafting.api.schemas import ImportQuerySchema
 from drafting.errors import (
+    NotAcceptableError,
     PreconditionRequiredError,
     RequestTooLargeError,
     StaleVersionError,
@@ -102,3 +103,17 @@ def _media_type_of(filename: str, declared: str) -> str:
     if suffix in (".xml", ".akn"):
         return AKN_XML
     return declared.lower()
+
+
+def negotiate_format(query: dict, media_types: dict[str, str]) -> str:
+    """The output format: ?format= wins, else the best match of Accept among `media_types` (JSON by default)."""
+    if query.get("format"):
+        return query["format"]
+    by_type = {media_type: name for name, media_type in media_types.items()}
+    accepted = request.accept_mimetypes
+    if not accepted or accepted.best == "*/*":
+        return "json"
+    best = accepted.best_match(list(by_type))
+    if best is None:
+        raise NotAcceptableError(f"expected Accept among {', '.join(by_type)}, found {request.headers.get('Accept')}")
+    return by_type[best]

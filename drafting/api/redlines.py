@@ -9,9 +9,9 @@ from drafting import services
 from drafting.api.auth import BEARER_SECURITY, requires
 from drafting.api.context import database
 from drafting.api.documents import PROBLEMS
+from drafting.api.http import negotiate_format
 from drafting.api.schemas import DocumentRedlineQuerySchema, RedlineQuerySchema, RedlineRequestSchema
 from drafting.compare import MEDIA_TYPES
-from drafting.errors import NotAcceptableError
 from drafting.importers import TEXT_PLAIN
 
 blp = Blueprint("redlines", __name__, url_prefix="/api", description="Redlines between documents and versions")
@@ -27,17 +27,7 @@ REDLINE_RESPONSES = {
 
 
 def _format(query: dict) -> str:
-    """The output format: ?format= wins, else the best match of Accept (JSON by default)."""
-    if query.get("format"):
-        return query["format"]
-    by_type = {media_type: name for name, media_type in MEDIA_TYPES.items()}
-    accepted = request.accept_mimetypes
-    if not accepted or accepted.best == "*/*":
-        return "json"
-    best = accepted.best_match(list(by_type))
-    if best is None:
-        raise NotAcceptableError(f"expected Accept among {', '.join(by_type)}, found {request.headers.get('Accept')}")
-    return by_type[best]
+    return negotiate_format(query, MEDIA_TYPES)
 
 
 def _respond(old: services.RedlineSide, new: services.RedlineSide, query: dict) -> Response:
