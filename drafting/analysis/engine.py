@@ -204,6 +204,13 @@ class _Document:
         self._scopes: dict[int, str] = {}
         self._subtrees: dict[int, str] = {}
 
+    def own_scope(self, statement: Statement) -> str:
+        """A statement with the text of its provision's subsections (no definitions)."""
+        provision = statement.provision
+        if id(provision) not in self._subtrees:
+            self._subtrees[id(provision)] = _subtree_text(provision)
+        return f"{statement.full} {self._subtrees[id(provision)]}"
+
     def scope_text(self, statement: Statement) -> str:
         """A statement with the definitions of its terms and the text of its provision's subsections (cached)."""
         key = id(statement)
@@ -271,6 +278,8 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
             continue
         # conditions and carve-outs often stand in the provision's subsections: read them with it
         expanded = document.scope_text(statement)
+        # what weakens a provision must be in its own words and subsections, not in the definitions it borrows
+        own = document.own_scope(statement)
         if any(not group.search(expanded) for group in compiled.also):
             continue
         if rule.get("need_ban") and statement not in document.bans:
@@ -281,12 +290,12 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
             continue
         status, reason, fired = PRESENT, f"{statement.provision.citation or 'a provision'} provides it", "match"
         for pattern, why in rule.get("weak_if", []):
-            if re.search(pattern, expanded, re.IGNORECASE):
+            if re.search(pattern, own, re.IGNORECASE):
                 status, reason, fired = WEAK, why, f"weak_if: {pattern}"
                 break
         if status == PRESENT:
             for pattern, why in rule.get("weak_unless", []):
-                if not re.search(pattern, expanded, re.IGNORECASE):
+                if not re.search(pattern, own, re.IGNORECASE):
                     status, reason, fired = WEAK, why, f"weak_unless: {pattern}"
                     break
         if status == PRESENT and rule.get("modal") == "mandatory" and modality(text) in (
