@@ -32,6 +32,7 @@ _PERMISSIVE_PROHIBITION = re.compile(r"\b(should not|should\b[^.;]{0,40}\bnot|is
 _DUTY = re.compile(r"\b(shall|must|is required to|are required to)\b", re.IGNORECASE)
 _PERMISSIVE = re.compile(r"\b(should|may|is encouraged to|are encouraged to|is urged to|at the discretion of|"
                          r"in (its|his|her|their) discretion)\b", re.IGNORECASE)
+_DEFINING = re.compile(r"\b(means|includes|refers to|shall mean)\b", re.IGNORECASE)
 _THIS_LAW = re.compile(r"(violation of|contrary to|under|by) (this|the) (act|chapter|ordinance|section|article)",
                        re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
@@ -231,8 +232,8 @@ class _Document:
             return False
         # a rule about something else that merely mentions surveillance (reports, evidence, retaliation) is not
         # the operative ban
-        return not re.search(r"retaliat|evidence|inadmissible|report|discipline|preempt|construed",
-                             statement.text, re.IGNORECASE)
+        return not re.search(r"retaliat|evidence|inadmissible|report|discipline|preempt|construed|contract|"
+                             r"agreement|grant|funds|appropriat", statement.text, re.IGNORECASE)
 
 
 def _any_of(patterns: list[str]) -> re.Pattern | None:
@@ -246,6 +247,7 @@ class _CompiledRule:
     negated_by: re.Pattern | None
     also: tuple[re.Pattern, ...]
     weak_match: re.Pattern | None
+    exclude: re.Pattern | None
 
 
 _COMPILED: dict[str, _CompiledRule] = {}
@@ -257,7 +259,8 @@ def _compiled(safeguard: Safeguard) -> _CompiledRule:
         rule = safeguard.rule
         found = _CompiledRule(_any_of(rule.get("match", [])), _any_of(rule.get("negated_by", [])),
                               tuple(_any_of(group) for group in rule.get("also", [])),
-                              _any_of([pattern for pattern, _ in rule.get("weak_match", [])]))
+                              _any_of([pattern for pattern, _ in rule.get("weak_match", [])]),
+                              _any_of(rule.get("exclude", [])))
         _COMPILED[safeguard.id] = found
     return found
 
@@ -275,6 +278,12 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
                 best = (_RANK[WEAK], statement, weakly[1], f"weak_match: {weakly[0]}")
             continue
         if compiled.negated_by is not None and compiled.negated_by.search(statement.text):
+            continue
+        if compiled.exclude is not None and compiled.exclude.search(text):
+            continue
+        if rule.get("where") == "definitions_or_ban" and statement not in document.bans and not (
+            _DEFINING.search(statement.text) or re.search("definition", statement.context[:80], re.IGNORECASE)
+        ):
             continue
         # conditions and carve-outs often stand in the provision's subsections: read them with it
         expanded = document.scope_text(statement)
@@ -310,9 +319,17 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
     if best is None:
         return _absent(safeguard)
     score, statement, reason, fired = best
+    if score == _RANK[PRESENT]:
+        # a weakening stated anywhere in the document (a preemption clause, a confidentiality rule) still counts
+        for pattern, why in rule.get("weak_anywhere", []):
+            elsewhere = next((s for s in document.statements if re.search(pattern, s.text, re.IGNORECASE)), None)
+            if elsewhere is not None:
+                score, statement, fired = _RANK[WEAK], elsewhere, f"weak_anywhere: {pattern}"
+                reason = f"{why} ({elsewhere.provision.citation})"
+                break
     status = PRESENT if score == 2 else WEAK
-    if status == WEAK:
-        reason = f"{reason} ({statement.provision.citation})" if statement.provision.citation else reason
+    if status == WEAK and statement.provision.citation and statement.provision.citation not in reason:
+        reason = f"{reason} ({statement.provision.citation})"
     return Finding(safeguard.id, safeguard.group, safeguard.title, status, (_evidence(statement),), reason,
                    f"{safeguard.id}/{fired}")
 
@@ -370,7 +387,7 @@ def _acts_rule(document: _Document, safeguard: Safeguard) -> Finding:
     covered = {act for act, pattern in _ACTS.items()
                if any(re.search(pattern, s.full, re.IGNORECASE) for s in document.bans)}
     evidence = tuple(_evidence(s) for s in document.bans[:3])
-    if len(covered) >= 4 and "use" in covered:
+    if covered == set(_ACTS):
         return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, evidence,
                        f"the ban covers {', '.join(sorted(covered))}", "scope-all-acts/chain")
     missing = sorted(set(_ACTS) - covered)
