@@ -28,7 +28,8 @@ _PROHIBITION = re.compile(
     re.IGNORECASE,
 )
 _PERMISSIVE_PROHIBITION = re.compile(r"\b(should not|should\b[^.;]{0,40}\bnot|is encouraged not to|are encouraged "
-                                     r"not to|is discouraged|are discouraged|should avoid)\b", re.IGNORECASE)
+                                     r"not to|is discouraged|are discouraged|should avoid)\b"
+                                     r"|\bno\b[^.;:]{0,200}\bshould\b", re.IGNORECASE)
 _DUTY = re.compile(r"\b(shall|must|is required to|are required to)\b", re.IGNORECASE)
 _PERMISSIVE = re.compile(r"\b(should|may|is encouraged to|are encouraged to|is urged to|at the discretion of|"
                          r"in (its|his|her|their) discretion)\b", re.IGNORECASE)
