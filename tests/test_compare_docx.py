@@ -14,17 +14,16 @@ from lxml import etree
 
 from drafting.compare.docx import AUTHOR, render_docx
 from drafting.compare.model import (
-    CHANGED,
     DELETED,
     INSERTED,
     MOVED,
     SPLIT,
     UNCHANGED,
     DocumentSummary,
-    Entry,
     Redline,
 )
 from drafting.importers.docx import docx_to_text
+from tests.redline_builders import entry
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DATE = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -40,21 +39,10 @@ def _summary(title: str) -> DocumentSummary:
     return DocumentSummary("/akn/us-ma/bill/2026/moratorium", None, title, "bill", "sha256:abcdef")
 
 
-def _entry(status: str = CHANGED, old=("sec_1",), new=("sec_1",), **kw) -> Entry:
-    values = {
-        "element": "section",
-        "old_num": "1." if old else None,
-        "new_num": "1." if new else None,
-        "old_heading": None,
-        "new_heading": None,
-        "score": 1.0,
-    }
-    values.update(kw)
-    return Entry(status=status, old=tuple(old), new=tuple(new), **values)
 
 
 def _sample() -> Redline:
-    child = _entry(
+    child = entry(
         old=("sec_3__subsec_a",),
         new=("sec_4__subsec_a",),
         old_num="(a)",
@@ -74,13 +62,13 @@ def _sample() -> Redline:
         old=_summary("Moratorium"),
         new=_summary("Moratorium (amended)"),
         alignment=(
-            _entry(
+            entry(
                 UNCHANGED,
                 old_heading="Short title",
                 new_heading="Short title",
                 diff=(("=", "This Act may be cited as the Moratorium Act."),),
             ),
-            _entry(
+            entry(
                 old=("sec_3",),
                 new=("sec_4",),
                 old_num="3.",
@@ -91,7 +79,7 @@ def _sample() -> Redline:
                 heading_diff=(("=", "Warrant"), ("-", "s"), ("+", " requirement")),
                 children=(child,),
             ),
-            _entry(
+            entry(
                 MOVED,
                 old=("sec_7",),
                 new=("sec_2",),
@@ -104,7 +92,7 @@ def _sample() -> Redline:
                 new_heading="Definitions",
                 diff=(("=", "In this Act, "), ("+", '"agency" means any agency; ')),
             ),
-            _entry(
+            entry(
                 INSERTED,
                 old=(),
                 new=("sec_9",),
@@ -112,12 +100,12 @@ def _sample() -> Redline:
                 new_heading="Reporting",
                 diff=(("+", "The agency shall publish\nan annual report."),),
                 children=(
-                    _entry(
+                    entry(
                         INSERTED, old=(), new=("sec_9__subsec_a",), new_num="(a)", diff=(("+", "It shall be public."),)
                     ),
                 ),
             ),
-            _entry(
+            entry(
                 DELETED,
                 old=("sec_8",),
                 new=(),
@@ -125,7 +113,7 @@ def _sample() -> Redline:
                 old_heading="Sunset",
                 diff=(("-", "This Act expires\tin 2030."),),
             ),
-            _entry(
+            entry(
                 old=("sec_10",),
                 new=("sec_10",),
                 old_num="10.",
@@ -135,7 +123,7 @@ def _sample() -> Redline:
                 diff=(("=", "A fine "), ("+", "of $500 "), ("=", "applies.")),
                 labels=("number-changed",),
             ),
-            _entry(
+            entry(
                 SPLIT,
                 old=("sec_11",),
                 new=("sec_11", "sec_12"),
@@ -365,7 +353,7 @@ def test_hostile_text_stays_text_and_xml_illegal_characters_are_dropped():
         old=_summary(HOSTILE + "\x00"),
         new=_summary("New\x1b[31m"),
         alignment=(
-            _entry(
+            entry(
                 old_num="1.\x01",
                 new_num="1.\x01",
                 old_heading=HOSTILE,
@@ -391,7 +379,7 @@ def test_a_naive_date_is_taken_as_utc():
 
 
 def test_a_heading_on_one_side_only_accepts_and_rejects_into_each_layout():
-    added = _entry(
+    added = entry(
         old=("sec_5",),
         new=("sec_5",),
         old_num="5.",
@@ -399,7 +387,7 @@ def test_a_heading_on_one_side_only_accepts_and_rejects_into_each_layout():
         new_heading="Records",
         diff=(("=", "Records are kept."),),
     )
-    removed = _entry(
+    removed = entry(
         old=("sec_6",),
         new=("sec_6",),
         old_num="6.",
