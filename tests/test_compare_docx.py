@@ -23,7 +23,7 @@ from drafting.compare.model import (
     Redline,
 )
 from drafting.importers.docx import docx_to_text
-from tests.redline_builders import entry
+from tests.redline_builders import entry as make_entry
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DATE = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -42,7 +42,7 @@ def _summary(title: str) -> DocumentSummary:
 
 
 def _sample() -> Redline:
-    child = entry(
+    child = make_entry(
         old=("sec_3__subsec_a",),
         new=("sec_4__subsec_a",),
         old_num="(a)",
@@ -62,13 +62,13 @@ def _sample() -> Redline:
         old=_summary("Moratorium"),
         new=_summary("Moratorium (amended)"),
         alignment=(
-            entry(
+            make_entry(
                 UNCHANGED,
                 old_heading="Short title",
                 new_heading="Short title",
                 diff=(("=", "This Act may be cited as the Moratorium Act."),),
             ),
-            entry(
+            make_entry(
                 old=("sec_3",),
                 new=("sec_4",),
                 old_num="3.",
@@ -79,7 +79,7 @@ def _sample() -> Redline:
                 heading_diff=(("=", "Warrant"), ("-", "s"), ("+", " requirement")),
                 children=(child,),
             ),
-            entry(
+            make_entry(
                 MOVED,
                 old=("sec_7",),
                 new=("sec_2",),
@@ -92,7 +92,7 @@ def _sample() -> Redline:
                 new_heading="Definitions",
                 diff=(("=", "In this Act, "), ("+", '"agency" means any agency; ')),
             ),
-            entry(
+            make_entry(
                 INSERTED,
                 old=(),
                 new=("sec_9",),
@@ -100,12 +100,12 @@ def _sample() -> Redline:
                 new_heading="Reporting",
                 diff=(("+", "The agency shall publish\nan annual report."),),
                 children=(
-                    entry(
+                    make_entry(
                         INSERTED, old=(), new=("sec_9__subsec_a",), new_num="(a)", diff=(("+", "It shall be public."),)
                     ),
                 ),
             ),
-            entry(
+            make_entry(
                 DELETED,
                 old=("sec_8",),
                 new=(),
@@ -113,7 +113,7 @@ def _sample() -> Redline:
                 old_heading="Sunset",
                 diff=(("-", "This Act expires\tin 2030."),),
             ),
-            entry(
+            make_entry(
                 old=("sec_10",),
                 new=("sec_10",),
                 old_num="10.",
@@ -123,7 +123,7 @@ def _sample() -> Redline:
                 diff=(("=", "A fine "), ("+", "of $500 "), ("=", "applies.")),
                 labels=("number-changed",),
             ),
-            entry(
+            make_entry(
                 SPLIT,
                 old=("sec_11",),
                 new=("sec_11", "sec_12"),
@@ -353,7 +353,7 @@ def test_hostile_text_stays_text_and_xml_illegal_characters_are_dropped():
         old=_summary(HOSTILE + "\x00"),
         new=_summary("New\x1b[31m"),
         alignment=(
-            entry(
+            make_entry(
                 old_num="1.\x01",
                 new_num="1.\x01",
                 old_heading=HOSTILE,
@@ -379,7 +379,7 @@ def test_a_naive_date_is_taken_as_utc():
 
 
 def test_a_heading_on_one_side_only_accepts_and_rejects_into_each_layout():
-    added = entry(
+    added = make_entry(
         old=("sec_5",),
         new=("sec_5",),
         old_num="5.",
@@ -387,7 +387,7 @@ def test_a_heading_on_one_side_only_accepts_and_rejects_into_each_layout():
         new_heading="Records",
         diff=(("=", "Records are kept."),),
     )
-    removed = entry(
+    removed = make_entry(
         old=("sec_6",),
         new=("sec_6",),
         old_num="6.",

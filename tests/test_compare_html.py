@@ -20,7 +20,7 @@ from drafting.compare.model import (
     Entry,
     Redline,
 )
-from tests.redline_builders import entry
+from tests.redline_builders import entry as make_entry
 
 HOSTILE = '<script>alert(1)</script> " onmouseover="x {{7*7}} <img src=x onerror=alert(2)> javascript:alert(3)'
 VIEWS = ("inline", "side-by-side")
@@ -52,7 +52,7 @@ def _redline(*entries: Entry, old=None, new=None, **kw) -> Redline:
 
 def _sample() -> Redline:
     """A redline with one of each kind of change."""
-    child = entry(
+    child = make_entry(
         old=("sec_3__subsec_a",),
         new=("sec_4__subsec_a",),
         old_num="(a)",
@@ -69,13 +69,13 @@ def _sample() -> Redline:
         labels=("modal-weakened", "deadline-changed", "exception-added"),
     )
     return _redline(
-        entry(
+        make_entry(
             UNCHANGED,
             old_heading="Short title",
             new_heading="Short title",
             diff=(("=", "This Act may be cited as the Moratorium Act."),),
         ),
-        entry(
+        make_entry(
             old=("sec_3",),
             new=("sec_4",),
             old_num="3.",
@@ -86,7 +86,7 @@ def _sample() -> Redline:
             heading_diff=(("=", "Warrant"), ("-", "s"), ("+", " requirement")),
             children=(child,),
         ),
-        entry(
+        make_entry(
             MOVED,
             old=("sec_7",),
             new=("sec_2",),
@@ -99,7 +99,7 @@ def _sample() -> Redline:
             new_heading="Definitions",
             diff=(("=", "In this Act, "), ("+", '"agency" means any agency; ')),
         ),
-        entry(
+        make_entry(
             INSERTED,
             old=(),
             new=("sec_9",),
@@ -107,7 +107,7 @@ def _sample() -> Redline:
             possible_move=True,
             diff=(("+", "The agency shall publish an annual report."),),
         ),
-        entry(
+        make_entry(
             DELETED,
             old=("sec_8",),
             new=(),
@@ -115,10 +115,10 @@ def _sample() -> Redline:
             old_heading="Sunset",
             diff=(("-", "This Act expires in 2030."),),
         ),
-        entry(
+        make_entry(
             SPLIT, old=("sec_10",), new=("sec_10", "sec_11"), old_num="10.", new_num="10.", diff=(("=", "Penalties."),)
         ),
-        entry(
+        make_entry(
             MERGED,
             old=("sec_12", "sec_13"),
             new=("sec_12",),
@@ -132,7 +132,7 @@ def _sample() -> Redline:
 
 def _hostile() -> Redline:
     """Hostile text in every field that reaches the page."""
-    child = entry(
+    child = make_entry(
         old=(f"sec_1__{HOSTILE}",),
         new=(f"sec_1__{HOSTILE}",),
         old_num=HOSTILE,
@@ -141,7 +141,7 @@ def _hostile() -> Redline:
         labels=(HOSTILE, "modal-weakened"),
     )
     return _redline(
-        entry(
+        make_entry(
             old=(HOSTILE,),
             new=(HOSTILE,),
             old_num=HOSTILE,
@@ -153,7 +153,7 @@ def _hostile() -> Redline:
             children=(child,),
             diff=(("=", HOSTILE),),
         ),
-        entry(
+        make_entry(
             MOVED,
             old=(HOSTILE,),
             new=(f"{HOSTILE}2",),
@@ -163,9 +163,9 @@ def _hostile() -> Redline:
             new_position=1,
             diff=(("=", HOSTILE),),
         ),
-        entry(SPLIT, old=("sec_5",), new=(HOSTILE, f"{HOSTILE}3"), diff=(("=", "x"),)),
-        entry(INSERTED, old=(), new=("sec_6",), new_num=HOSTILE, new_heading=HOSTILE, diff=(("+", HOSTILE),)),
-        entry(DELETED, old=("sec_7",), new=(), old_num=HOSTILE, old_heading=HOSTILE, diff=(("-", HOSTILE),)),
+        make_entry(SPLIT, old=("sec_5",), new=(HOSTILE, f"{HOSTILE}3"), diff=(("=", "x"),)),
+        make_entry(INSERTED, old=(), new=("sec_6",), new_num=HOSTILE, new_heading=HOSTILE, diff=(("+", HOSTILE),)),
+        make_entry(DELETED, old=("sec_7",), new=(), old_num=HOSTILE, old_heading=HOSTILE, diff=(("-", HOSTILE),)),
         old=_summary(title=HOSTILE, uri=HOSTILE),
         new=_summary(title=HOSTILE, uri="javascript:alert(4)", expression_uri=HOSTILE),
         stats={HOSTILE: HOSTILE},
@@ -288,7 +288,7 @@ def test_change_labels_are_readable_badges():
 
 
 def test_label_without_visible_words_falls_back_to_its_name():
-    entry = entry(diff=(("=", "no modal here"),))
+    entry = make_entry(diff=(("=", "no modal here"),))
     assert label_text("modal-weakened", entry) == "modal weakened"
     assert label_text("defined-term-changed", entry) == "defined term changed"
 
@@ -394,21 +394,21 @@ def test_unknown_view_is_refused():
 
 def test_unknown_diff_operation_is_refused():
     with pytest.raises(ValueError, match="found '\\?'"):
-        render_html(_redline(entry(diff=(("?", "x"),))))
+        render_html(_redline(make_entry(diff=(("?", "x"),))))
 
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_a_very_deep_tree_renders_without_recursion(view):
-    entry = entry(old=("leaf",), new=("leaf",), diff=(("+", "deepest"),))
+    entry = make_entry(old=("leaf",), new=("leaf",), diff=(("+", "deepest"),))
     for level in range(2000):
-        entry = entry(old=(f"p_{level}",), new=(f"p_{level}",), diff=(("=", "x"),), children=(entry,))
+        entry = make_entry(old=(f"p_{level}",), new=(f"p_{level}",), diff=(("=", "x"),), children=(entry,))
     html = render_html(_redline(entry), view=view)
     assert "deepest" in html and html.count('data-status="changed"') == 2001
 
 
 def test_defined_terms_whose_definitions_changed_are_listed():
     redline = _redline(
-        entry(diff=(("=", "x"),)),
+        make_entry(diff=(("=", "x"),)),
         defined_terms=({"term": "agency", "change": "changed", "old": "sec_2", "new": "sec_2", "used_in": ["sec_5"]},),
     )
     items = _tree(render_html(redline)).xpath("//section[@class='defined-terms']//li/text()")
@@ -417,13 +417,13 @@ def test_defined_terms_whose_definitions_changed_are_listed():
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_the_same_entry_twice_still_gets_unique_ids(view):
-    entry = entry(old=("sec_1",), new=("sec_1",), diff=(("+", "x"),))
+    entry = make_entry(old=("sec_1",), new=("sec_1",), diff=(("+", "x"),))
     tree = _tree(render_html(_redline(entry, entry), view=view))
     ids = tree.xpath("//@id")
     assert len(ids) == len(set(ids)) and {"new-sec_1", "new-sec_1-2"} <= set(ids)
 
 
 def test_stats_with_groups_and_flags_read_as_counts():
-    redline = _redline(entry(), stats={"same_work": False, "top_level": {"changed": 6}, "renumbered": 14})
+    redline = _redline(make_entry(), stats={"same_work": False, "top_level": {"changed": 6}, "renumbered": 14})
     stats = [" ".join(_text(li).split()) for li in _tree(render_html(redline)).xpath("//ul[@class='stats']/li")]
     assert stats == ["same work: no", "6 changed (top level)", "14 renumbered"]
