@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -334,7 +335,9 @@ def serve(host: str, port: int, workers: int, dev: bool, demo: bool) -> None:
         if demo:
             services.seed(database)
             _, secret = services.create_token(database, "demo", "drafter", "printed by drafting serve --demo")
-            click.echo(f"Service: http://{host}:{port}/")
+            password = secrets.token_urlsafe(12)
+            services.set_password(database, "demo", password)
+            click.echo(f"Service: http://{host}:{port}/  (sign in as demo / {password})")
             click.echo(f"Try:     curl -H 'Authorization: Bearer {secret}' http://{host}:{port}/api/documents")
             click.echo(f"Demo token (drafter): {secret}")
     if dev:

@@ -51,4 +51,8 @@ def load_settings() -> dict:
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         "JSON_SORT_KEYS": False,
+        # browser sessions: signed cookie, not readable by scripts, not sent on cross-site posts, 12 hours
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
     }

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from drafting import akn, importers
 from drafting.akn.frbr import Identification
@@ -393,6 +393,25 @@ def issue_token(db: Database, name: str, label: str = "") -> str:
             raise NotFoundError(f"no user named {name!r}")
         repository.add_token(session, user, hash_token(token), label)
     return token
+
+
+def set_password(db: Database, name: str, password: str) -> None:
+    """Give an account a (new) password for browser sign-in."""
+    with db.session() as session:
+        repository.set_password_hash(session, name, generate_password_hash(password))
+
+
+# checked against when the name is unknown, so that a wrong name costs as long as a wrong password
+_NO_SUCH_USER_HASH = generate_password_hash("no such user")
+
+
+def check_password(db: Database, name: str, password: str) -> Principal | None:
+    """Return the principal whose name and password these are, or None."""
+    with db.session(read_only=True) as session:
+        user = repository.get_user(session, name[:80])
+        stored = user.password_hash if user is not None and user.password_hash else _NO_SUCH_USER_HASH
+        found = Principal(user.name, user.role) if user is not None and user.password_hash else None
+    return found if check_password_hash(stored, password) and found is not None else None
 
 
 def create_token(db: Database, name: str, role: str, label: str = "") -> tuple[Principal, str]:

@@ -14,6 +14,7 @@ from drafting.api.http import (
     MULTIPART,
     XML_TYPES,
     check_if_match,
+    html_report_policy,
     negotiate_format,
     read_upload,
     require_media_type,
@@ -51,6 +52,8 @@ def _respond(draft: services.RedlineSide, query: dict, options: dict | None = No
     else:
         rendered = services.gaps(database(), draft, against, output_format=output_format, options=options)
         response = Response(rendered.body, mimetype=rendered.media_type)
+        if rendered.media_type == "text/html":
+            response.headers["Content-Security-Policy"] = html_report_policy(rendered.body)
     if etag is not None:
         response.set_etag(etag)
         response.cache_control.private = True

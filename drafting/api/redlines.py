@@ -9,7 +9,7 @@ from drafting import services
 from drafting.api.auth import BEARER_SECURITY, requires
 from drafting.api.context import database
 from drafting.api.documents import PROBLEMS
-from drafting.api.http import negotiate_format
+from drafting.api.http import html_report_policy, negotiate_format
 from drafting.api.schemas import DocumentRedlineQuerySchema, RedlineQuerySchema, RedlineRequestSchema
 from drafting.compare import MEDIA_TYPES
 from drafting.importers import TEXT_PLAIN
@@ -38,6 +38,8 @@ def _respond(old: services.RedlineSide, new: services.RedlineSide, query: dict) 
     else:
         rendered = services.redline(database(), old, new, output_format=output_format, view=view)
         response = Response(rendered.body, mimetype=rendered.media_type)
+        if output_format == "html":
+            response.headers["Content-Security-Policy"] = html_report_policy(rendered.body)
         if output_format in ("docx", "akn"):
             response.headers.set("Content-Disposition", "attachment", filename=rendered.filename)
     if etag is not None:

@@ -1,17 +1,100 @@
-"""Browser pages (the editor arrives with issue 6; until then a landing page that points at the API)."""
+"""Browser pages: sign-in, the library of documents, a document shown as a bill. Thin views over services."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from urllib.parse import urlparse
+
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session, url_for
+
+from drafting import services
+from drafting.errors import DraftingError
+
+from .security import (
+    SessionInterface,
+    add_security_headers,
+    check_csrf,
+    csrf_token,
+    login_required,
+    sign_in,
+    signed_in,
+)
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
 
+def _database():
+    return current_app.extensions["drafting.database"]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site may follow sign-in (no open redirect)."""
+    parsed = urlparse(target or "")
+    if target and not parsed.scheme and not parsed.netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("web.library")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        check_csrf()
+        principal = services.check_password(_database(), request.form.get("name", ""), request.form.get("password", ""))
+        if principal is not None:
+            sign_in(principal)
+            return redirect(_safe_next(request.args.get("next")))
+        error = "The name or the password is not right."
+    return render_template("login.html", error=error), (401 if error else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required()
+def logout():
+    session.clear()
+    return redirect(url_for("web.login"))
+
+
 @bp.route("/")
-def index():
-    return render_template("index.html")
+@login_required()
+def library():
+    query = (request.args.get("q") or "").strip()[:200]
+    items, total = services.list_documents(_database(), q=query or None, limit=200)
+    return render_template("library.html", documents=items, total=total, query=query,
+                           templates=["bill", "ordinance", "amendment"])
+
+
+@bp.route("/documents", methods=["POST"])
+@login_required("drafter")
+def create_document():
+    form = request.form
+    try:
+        stored = services.create_document_from_template(
+            _database(), form.get("template", ""), title=form.get("title", ""),
+            jurisdiction=form.get("jurisdiction", ""), number=form.get("number", ""), date=form.get("date") or None,
+            author=signed_in().name,
+        )
+    except DraftingError as error:
+        items, total = services.list_documents(_database(), limit=200)
+        return render_template("library.html", documents=items, total=total, query="", error=error.detail,
+                               templates=["bill", "ordinance", "amendment"]), error.status
+    return redirect(url_for("web.document", document_id=stored.document.id))
+
+
+@bp.route("/documents/<int:document_id>")
+@login_required()
+def document(document_id: int):
+    try:
+        stored = services.get_document(_database(), document_id)
+    except DraftingError:
+        abort(404)
+    return render_template("document.html", document=stored.document, version=stored.version,
+                           provisions=services.provisions_of(stored.version))
 
 
 def init_app(app: Flask) -> None:
-    """Register the web pages."""
+    """Register the web pages, sessions and security headers."""
+    app.session_interface = SessionInterface()
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["signed_in"] = signed_in
     app.register_blueprint(bp)
+    app.after_request(add_security_headers)
