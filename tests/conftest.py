@@ -44,4 +44,4 @@ def empty_tables(database: Database) -> None:
             session.execute(delete(table))
 
 
-pytest_plugins = ["tests.app_fixtures"]
+pytest_plugins = ["tests.app_fixtures", "tests.browser_support"]
