@@ -233,6 +233,14 @@ def _append_version(
         return StoredVersion(document=version.document, version=version, report=prepared.report)
 
 
+def restore_version(db: Database, document_id: int, number: int, *, base_version: int, author: str | None
+                    ) -> StoredVersion:
+    """Make an old version current again, as a new version (history is never rewritten)."""
+    old = get_document(db, document_id, number)
+    return save_version(db, document_id, old.version.xml.encode("utf-8"), base_version=base_version, author=author,
+                        message=f"restored version {number}")
+
+
 def _today() -> str:
     return datetime.now(UTC).date().isoformat()
 

@@ -110,3 +110,42 @@ def test_html_redline_allows_only_its_own_styles(client, auth):
                            headers=auth())
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "'sha256-" in policy and "unsafe-inline" not in policy
+
+
+def test_history_lists_versions_and_restore_makes_a_new_version(client, drafter, auth):
+    created = client.post("/api/documents", json={"template": "bill", "title": "Draft", "jurisdiction": "us-ma",
+                                                  "number": "h-1", "date": "2026-11-26"}, headers=auth())
+    doc_id, etag = created.get_json()["id"], created.headers["ETag"]
+    xml = client.get(f"/api/documents/{doc_id}", headers=auth(Accept="application/akn+xml")).data
+    client.put(f"/api/documents/{doc_id}?message=second", data=xml.replace(b"Untitled Act", b"Second Act"),
+               headers=auth(**{"Content-Type": "application/akn+xml", "If-Match": etag}))
+    sign_in(client, *drafter)
+    page = client.get(f"/documents/{doc_id}/history").data
+    assert b"second" in page and b"Restore as a new version" in page
+    response = client.post(f"/documents/{doc_id}/restore", data={"version": "1", "csrf_token": csrf(page)})
+    assert response.status_code == 302
+    versions = client.get(f"/api/documents/{doc_id}/versions", headers=auth()).get_json()["versions"]
+    assert [v["message"] for v in versions][-1] == "restored version 1"
+    assert b"Untitled Act" in client.get(f"/api/documents/{doc_id}", headers=auth(Accept="application/akn+xml")).data
+
+
+def test_compare_page_links_to_the_redline_in_every_format(client, drafter, auth):
+    ids = [client.post("/api/documents", data=sample_bytes(name), headers=auth(**{"Content-Type":
+                                                                               "application/akn+xml"})).get_json()["id"]
+           for name in ("us-ma-bayport-ordinance-16-62.xml", "ma-biometric-moratorium-bill.xml")]
+    sign_in(client, *drafter)
+    page = client.get(f"/documents/{ids[1]}/compare?against={ids[0]}").data.decode()
+    for output_format in ("html", "akn", "docx", "json"):
+        assert f"format={output_format}" in page
+    link = re.search(r'href="([^"]+format=html[^"]*)"', page).group(1).replace("&amp;", "&")
+    redline = client.get(link)  # the API accepts the browser session
+    assert redline.status_code == 200 and redline.mimetype == "text/html"
+
+
+def test_api_accepts_the_browser_session_but_requires_csrf_for_changes(client, drafter):
+    sign_in(client, *drafter)
+    assert client.get("/api/documents").status_code == 200
+    template = {"template": "bill", "title": "T", "jurisdiction": "us-ma", "number": "s-1", "date": "2026-11-26"}
+    assert client.post("/api/documents", json=template).status_code == 403
+    token = csrf(client.get("/").data)
+    assert client.post("/api/documents", json=template, headers={"X-CSRF-Token": token}).status_code == 201

@@ -8,6 +8,7 @@ from flask import g, request
 
 from drafting import services
 from drafting.errors import AuthenticationError, PermissionDeniedError
+from drafting.web.security import UNSAFE_METHODS, check_csrf, signed_in
 
 from .context import database
 
@@ -23,7 +24,13 @@ def _authenticate() -> services.Principal:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if not header:
-        raise AuthenticationError("expected an Authorization: Bearer <token> header, found none")
+        # the browser editor calls the API with its session cookie; then every change needs the CSRF token
+        principal = signed_in()
+        if principal is None:
+            raise AuthenticationError("expected an Authorization: Bearer <token> header, found none")
+        if request.method in UNSAFE_METHODS:
+            check_csrf()
+        return principal
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationError("expected an Authorization header with the Bearer scheme, found another scheme")
     principal = services.authenticate_token(database(), token.strip())

@@ -91,6 +91,40 @@ def document(document_id: int):
                            provisions=services.provisions_of(stored.version))
 
 
+@bp.route("/documents/<int:document_id>/history")
+@login_required()
+def history(document_id: int):
+    try:
+        document, versions = services.list_versions(_database(), document_id)
+    except DraftingError:
+        abort(404)
+    return render_template("history.html", document=document, versions=versions)
+
+
+@bp.route("/documents/<int:document_id>/restore", methods=["POST"])
+@login_required("drafter")
+def restore(document_id: int):
+    current = services.get_document(_database(), document_id)
+    number = request.form.get("version", type=int)
+    if not number:
+        abort(400)
+    services.restore_version(_database(), document_id, number, base_version=current.version.number,
+                             author=signed_in().name)
+    return redirect(url_for("web.history", document_id=document_id))
+
+
+@bp.route("/documents/<int:document_id>/compare")
+@login_required()
+def compare(document_id: int):
+    stored = services.get_document(_database(), document_id)
+    items, _ = services.list_documents(_database(), limit=200)
+    _, versions = services.list_versions(_database(), document_id)
+    return render_template("compare.html", document=stored.document, documents=items, versions=versions,
+                           against=request.args.get("against", type=int),
+                           against_version=request.args.get("against_version", type=int),
+                           view=request.args.get("view", "inline"))
+
+
 def init_app(app: Flask) -> None:
     """Register the web pages, sessions and security headers."""
     app.session_interface = SessionInterface()
