@@ -480,8 +480,8 @@ class RenderedRedline:
     filename: str
 
 
-class _RedlineCache:
-    """Rendered redlines of stored versions, by entity tag, bounded in bytes (least recently used goes first)."""
+class _RenderedCache:
+    """Rendered redlines and reports of stored versions, by entity tag, bounded in bytes (oldest use goes first)."""
 
     def __init__(self, limit: int):
         self.limit, self.size, self.items = limit, 0, {}
@@ -502,7 +502,7 @@ class _RedlineCache:
             self.size -= len(oldest.body)
 
 
-_redline_cache = _RedlineCache(_REDLINE_CACHE_BYTES)
+_redline_cache = _RenderedCache(_REDLINE_CACHE_BYTES)
 
 
 def _stored_hash(db: Database, side: RedlineSide) -> str | None:
@@ -591,7 +591,7 @@ class AdoptedVersion(StoredVersion):
 
 
 _findings_cache: dict[tuple[str, str], tuple] = {}
-_gaps_cache = _RedlineCache(_GAPS_CACHE_BYTES)
+_gaps_cache = _RenderedCache(_GAPS_CACHE_BYTES)
 
 
 def _rubric_key() -> str:

@@ -191,3 +191,32 @@ def iter_provisions(provisions: tuple[Provision, ...]):
     """Yield every provision of a forest in document order."""
     for top in provisions:
         yield from top.walk()
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A defined term (marked with <def>), where it is defined and the words that define it."""
+
+    term: str  # lowercased, whitespace folded
+    eId: str | None  # the provision that defines it
+    paragraph: str  # the paragraph holding the <def>
+    provision: str  # the whole defining provision (or the paragraph when it stands outside any provision)
+
+
+def definitions(root: etree._Element) -> tuple[Definition, ...]:
+    """Return every defined term of a document, in document order."""
+    found = []
+    for definition in root.iter(akn("def")):
+        term = " ".join("".join(definition.itertext()).split()).lower()
+        if not term:
+            continue
+        provision = next((a for a in definition.iterancestors() if a.get("eId")), None)
+        paragraph = definition.getparent()
+        holder = provision if provision is not None else paragraph
+        found.append(Definition(
+            term=term,
+            eId=provision.get("eId") if provision is not None else None,
+            paragraph=" ".join("".join(paragraph.itertext()).split()) if paragraph is not None else "",
+            provision=" ".join(" ".join(holder.itertext()).split()) if holder is not None else "",
+        ))
+    return tuple(found)

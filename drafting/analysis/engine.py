@@ -16,8 +16,9 @@ from importlib import resources
 
 from lxml import etree
 
-from drafting.akn import extract_provisions, xpath
+from drafting.akn import extract_provisions
 from drafting.akn.provisions import Provision
+from drafting.akn.provisions import definitions as defined_terms
 
 PRESENT, WEAK, ABSENT = "present", "weak", "absent"
 _RANK = {ABSENT: 0, WEAK: 1, PRESENT: 2}
@@ -151,14 +152,8 @@ def statements(root: etree._Element) -> list[Statement]:
 
 
 def definitions(root: etree._Element) -> dict[str, str]:
-    """Map each defined term (lowercased) to the text that defines it, with the provisions below it."""
-    found = {}
-    for definition in xpath(root, "//akn:def"):
-        term = " ".join("".join(definition.itertext()).split()).lower()
-        provision = next((a for a in definition.iterancestors() if a.get("eId")), None)
-        node = provision if provision is not None else definition.getparent()
-        found[term] = " ".join(" ".join(node.itertext()).split())
-    return found
+    """Map each defined term to the text that defines it, with the provisions below it."""
+    return {item.term: item.provision for item in defined_terms(root)}
 
 
 def _expanded(statement: Statement, terms: dict[str, str]) -> str:

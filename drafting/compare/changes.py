@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from drafting.akn import xpath
+from drafting.akn.provisions import definitions
 
 from .model import DELETE, EQUAL, INSERT, Entry, walk
 
@@ -87,16 +87,8 @@ def label_changes(diff: tuple[tuple[str, str], ...], heading_diff: tuple[tuple[s
 
 
 def _definitions(root: etree._Element) -> dict[str, tuple[str | None, str]]:
-    """Map each defined term (lowercased) to the eId of the provision that defines it and its definition text."""
-    found = {}
-    for definition in xpath(root, "//akn:def"):
-        term = " ".join("".join(definition.itertext()).split()).lower()
-        provision = next((a for a in definition.iterancestors() if a.get("eId")), None)
-        paragraph = definition.getparent()
-        text = " ".join("".join(paragraph.itertext()).split()) if paragraph is not None else ""
-        if term:
-            found[term] = (provision.get("eId") if provision is not None else None, text)
-    return found
+    """Map each defined term to the eId of the provision that defines it and its definition text."""
+    return {item.term: (item.eId, item.paragraph) for item in definitions(root)}
 
 
 def defined_term_changes(old_root: etree._Element, new_root: etree._Element,
