@@ -1,132 +1,17 @@
-"""Browser pages: sign-in, the library of documents, a document shown as a bill. Thin views over services."""
+"""Browser pages: sign-in, the library, documents shown as bills, the editor, compare and history. Thin views."""
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
+from flask import Flask
 
-from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session, url_for
-
-from drafting import services
-from drafting.errors import DraftingError
-
-from .security import (
-    SessionInterface,
-    add_security_headers,
-    check_csrf,
-    csrf_token,
-    login_required,
-    sign_in,
-    signed_in,
-)
-
-bp = Blueprint("web", __name__, template_folder="templates")
-
-
-def _database():
-    return current_app.extensions["drafting.database"]
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site may follow sign-in (no open redirect)."""
-    parsed = urlparse(target or "")
-    if target and not parsed.scheme and not parsed.netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("web.library")
-
-
-@bp.route("/login", methods=["GET", "POST"])
-def login():
-    error = None
-    if request.method == "POST":
-        check_csrf()
-        principal = services.check_password(_database(), request.form.get("name", ""), request.form.get("password", ""))
-        if principal is not None:
-            sign_in(principal)
-            return redirect(_safe_next(request.args.get("next")))
-        error = "The name or the password is not right."
-    return render_template("login.html", error=error), (401 if error else 200)
-
-
-@bp.route("/logout", methods=["POST"])
-@login_required()
-def logout():
-    session.clear()
-    return redirect(url_for("web.login"))
-
-
-@bp.route("/")
-@login_required()
-def library():
-    query = (request.args.get("q") or "").strip()[:200]
-    items, total = services.list_documents(_database(), q=query or None, limit=200)
-    return render_template("library.html", documents=items, total=total, query=query,
-                           templates=["bill", "ordinance", "amendment"])
-
-
-@bp.route("/documents", methods=["POST"])
-@login_required("drafter")
-def create_document():
-    form = request.form
-    try:
-        stored = services.create_document_from_template(
-            _database(), form.get("template", ""), title=form.get("title", ""),
-            jurisdiction=form.get("jurisdiction", ""), number=form.get("number", ""), date=form.get("date") or None,
-            author=signed_in().name,
-        )
-    except DraftingError as error:
-        items, total = services.list_documents(_database(), limit=200)
-        return render_template("library.html", documents=items, total=total, query="", error=error.detail,
-                               templates=["bill", "ordinance", "amendment"]), error.status
-    return redirect(url_for("web.document", document_id=stored.document.id))
-
-
-@bp.route("/documents/<int:document_id>")
-@login_required()
-def document(document_id: int):
-    try:
-        stored = services.get_document(_database(), document_id)
-    except DraftingError:
-        abort(404)
-    return render_template("document.html", document=stored.document, version=stored.version,
-                           provisions=services.provisions_of(stored.version))
-
-
-@bp.route("/documents/<int:document_id>/history")
-@login_required()
-def history(document_id: int):
-    try:
-        document, versions = services.list_versions(_database(), document_id)
-    except DraftingError:
-        abort(404)
-    return render_template("history.html", document=document, versions=versions)
-
-
-@bp.route("/documents/<int:document_id>/restore", methods=["POST"])
-@login_required("drafter")
-def restore(document_id: int):
-    current = services.get_document(_database(), document_id)
-    number = request.form.get("version", type=int)
-    if not number:
-        abort(400)
-    services.restore_version(_database(), document_id, number, base_version=current.version.number,
-                             author=signed_in().name)
-    return redirect(url_for("web.history", document_id=document_id))
-
-
-@bp.route("/documents/<int:document_id>/compare")
-@login_required()
-def compare(document_id: int):
-    stored = services.get_document(_database(), document_id)
-    items, _ = services.list_documents(_database(), limit=200)
-    _, versions = services.list_versions(_database(), document_id)
-    return render_template("compare.html", document=stored.document, documents=items, versions=versions,
-                           against=request.args.get("against", type=int),
-                           against_version=request.args.get("against_version", type=int),
-                           view=request.args.get("view", "inline"))
+from .blueprint import bp
+from .security import SessionInterface, add_security_headers, csrf_token, signed_in
 
 
 def init_app(app: Flask) -> None:
     """Register the web pages, sessions and security headers."""
+    from . import pages  # noqa: F401  (the page modules register their routes on bp)
+
     app.session_interface = SessionInterface()
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["signed_in"] = signed_in
