@@ -130,6 +130,28 @@ class PreconditionRequiredError(DraftingError):
     rule = "if-match-required"
 
 
+class MergeChoiceError(DraftingError):
+    """A merge choice is not "mine" or "theirs"."""
+
+    status = 422
+    title = "Merge choice not usable"
+    rule = "merge-choice"
+
+
+class MergeChoiceMissingError(MergeChoiceError):
+    """A merge cannot be applied while a conflict has no choice."""
+
+    title = "Merge conflict without a choice"
+    rule = "merge-choice-missing"
+
+
+class UnknownMergeItemError(MergeChoiceError):
+    """A merge choice names an item the merge does not have."""
+
+    title = "Merge choice for an unknown item"
+    rule = "merge-choice-unknown"
+
+
 # --- accounts ---------------------------------------------------------------------------------------------------
 
 

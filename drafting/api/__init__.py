@@ -12,6 +12,7 @@ from drafting.api.schemas import HealthSchema, ProblemSchema
 
 from .documents import blp as documents_blp
 from .gaps import blp as gaps_blp
+from .merge import blp as merge_blp
 from .redlines import blp as redlines_blp
 from .users import blp as users_blp
 
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> Api:
     api.register_blueprint(users_blp)
     api.register_blueprint(redlines_blp)
     api.register_blueprint(gaps_blp)
+    api.register_blueprint(merge_blp)
     # flask-smorest registers its own JSON error handler; ours (problem+json) replace it
     problems.init_app(app)
     return api

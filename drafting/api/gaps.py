@@ -20,6 +20,8 @@ from drafting.api.http import (
     require_media_type,
 )
 from drafting.api.schemas import (
+    AdoptPreviewRequestSchema,
+    AdoptPreviewResultSchema,
     AdoptRequestSchema,
     AdoptResultSchema,
     GapsQuerySchema,
@@ -123,3 +125,24 @@ def adopt(body, document_id: int):
     response = Response(AdoptResultSchema().dumps(representation), mimetype="application/json")
     response.set_etag(services.etag_of(stored.version))
     return response
+
+
+@blp.route("/adopt", methods=["POST"])
+@blp.arguments(AdoptPreviewRequestSchema)
+@blp.response(200, AdoptPreviewResultSchema)
+@blp.doc(
+    summary="Adopt a provision of a stored document into an unsaved draft",
+    description="As POST /api/documents/{id}/adopt, but the draft is the AKN in the body (the editor's unsaved "
+    "document) and the result comes back instead of being stored. 404 for an unknown document, version or eId, "
+    "422 when the eId names no provision or a strictly valid draft would stop being valid, 400 for unsafe or "
+    "malformed XML.",
+    security=BEARER_SECURITY,
+    responses=PROBLEMS,
+)
+@requires("drafter")
+def adopt_preview(body):
+    adopted = services.adopt_into(
+        database(), body["akn"].encode("utf-8"), body["from_id"], body["eId"],
+        from_version=body.get("from_version"), after=body.get("after"),
+    )
+    return {"akn": adopted.xml.decode("utf-8"), "adoption": adopted.adoption}
