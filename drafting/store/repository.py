@@ -303,3 +303,54 @@ def _stale(base_version: int, latest: int | None) -> StaleVersionError:
         f"version {base_version} is not the latest; the latest is {latest}",
         extra={"base_version": base_version, "latest_version": latest},
     )
+
+
+# --- the library ------------------------------------------------------------------------------------------------
+
+
+def document_kind():
+    """The SQL expression of a document's kind as people name it: the AKN `name` ("ordinance"), else its type."""
+    return func.coalesce(Document.name, Document.doc_type)
+
+
+def list_library(
+    session: Session,
+    *,
+    jurisdiction: str | None = None,
+    kind: str | None = None,
+    q: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[tuple[Document, bool, Any]], int]:
+    """Return one page of documents, each with its latest version's validity and save time (most recently saved
+    first), and how many match in all; one query for the page, whatever its length."""
+    conditions = []
+    if jurisdiction is not None:
+        conditions.append(Document.jurisdiction == jurisdiction)
+    if kind is not None:
+        conditions.append(document_kind() == kind)
+    if q:
+        pattern = f"%{_escape_like(q)}%"
+        conditions.append(
+            Document.title.ilike(pattern, escape="\\") | Document.frbr_work_uri.ilike(pattern, escape="\\")
+        )
+    total = session.scalar(select(func.count()).select_from(Document).where(*conditions)) or 0
+    # only the two columns of the latest version: its validation report and XML stay in the database
+    rows = session.execute(
+        select(Document, Version.valid, Version.created_at)
+        .join(Version, (Version.document_id == Document.id) & (Version.number == Document.latest_version))
+        .where(*conditions)
+        .order_by(Version.created_at.desc(), Document.id.desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [(row[0], row[1], row[2]) for row in rows], total
+
+
+def library_facets(session: Session) -> tuple[list[str], list[str]]:
+    """Return the kinds and the jurisdictions of the stored documents, each sorted, for the library's filters."""
+    kinds = session.scalars(select(document_kind()).distinct().order_by(document_kind())).all()
+    jurisdictions = session.scalars(
+        select(Document.jurisdiction).where(Document.jurisdiction.is_not(None)).distinct().order_by(Document.jurisdiction)
+    ).all()
+    return list(kinds), list(jurisdictions)

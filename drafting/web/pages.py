@@ -42,32 +42,6 @@ def logout():
     return redirect(url_for("web.login"))
 
 
-@bp.route("/")
-@login_required()
-def library():
-    query = (request.args.get("q") or "").strip()[:200]
-    items, total = services.list_documents(_database(), q=query or None, limit=200)
-    return render_template("library.html", documents=items, total=total, query=query,
-                           templates=["bill", "ordinance", "amendment"])
-
-
-@bp.route("/documents", methods=["POST"])
-@login_required("drafter")
-def create_document():
-    form = request.form
-    try:
-        stored = services.create_document_from_template(
-            _database(), form.get("template", ""), title=form.get("title", ""),
-            jurisdiction=form.get("jurisdiction", ""), number=form.get("number", ""), date=form.get("date") or None,
-            author=signed_in().name,
-        )
-    except DraftingError as error:
-        items, total = services.list_documents(_database(), limit=200)
-        return render_template("library.html", documents=items, total=total, query="", error=error.detail,
-                               templates=["bill", "ordinance", "amendment"]), error.status
-    return redirect(url_for("web.document", document_id=stored.document.id))
-
-
 @bp.route("/documents/<int:document_id>")
 @login_required()
 def document(document_id: int):
@@ -99,15 +73,3 @@ def restore(document_id: int):
     services.restore_version(_database(), document_id, number, base_version=current.version.number,
                              author=signed_in().name)
     return redirect(url_for("web.history", document_id=document_id))
-
-
-@bp.route("/documents/<int:document_id>/compare")
-@login_required()
-def compare(document_id: int):
-    stored = services.get_document(_database(), document_id)
-    items, _ = services.list_documents(_database(), limit=200)
-    _, versions = services.list_versions(_database(), document_id)
-    return render_template("compare.html", document=stored.document, documents=items, versions=versions,
-                           against=request.args.get("against", type=int),
-                           against_version=request.args.get("against_version", type=int),
-                           view=request.args.get("view", "inline"))

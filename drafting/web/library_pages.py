@@ -1,0 +1,310 @@
+"""Browser pages of the library: the list of documents, creating one from a template, importing text, Word or AKN
+(a preview with the import report first, then saving), and the export page that says whether the file is valid.
+
+An import is previewed, then saved by a second request. Nothing the browser sends back is trusted: the save form
+carries the original input (pasted text, the uploaded file's bytes, base64-encoded) and the options, and saving runs
+the same import and validation again; it stores only when the result is the very document that was previewed
+(same content hash), else it shows the new preview.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from dataclasses import dataclass
+from functools import wraps
+from math import ceil
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from drafting import akn, services
+from drafting.api.schemas import ImportQuerySchema
+from drafting.errors import (
+    DraftingError,
+    NotFoundError,
+    RequestTooLargeError,
+    SchemaInvalidError,
+    UnsupportedMediaTypeError,
+)
+from drafting.importers import DOCX, EXTENSIONS, TEXT_PLAIN
+
+from .blueprint import bp
+from .blueprint import database as _database
+from .security import login_required, signed_in
+
+AKN_XML = "application/akn+xml"
+IMPORT_TYPES = {TEXT_PLAIN: "plain text", DOCX: "Word (.docx)", AKN_XML: "Akoma Ntoso XML"}
+PAGE_SIZE = 100
+# the fields of an import form other than the text or the file, and the multipart boundaries between them
+FORM_HEADROOM = 64 * 1024
+OPTION_FIELDS = ("type", "jurisdiction", "title")
+
+
+# --- the library ------------------------------------------------------------------------------------------------
+
+
+def _choice(name: str, limit: int = 100) -> str | None:
+    """A filter of the library from the query string; empty means no filter."""
+    value = (request.args.get(name) or "").strip()[:limit]
+    return value or None
+
+
+def _library_page(*, error: str | None = None, form: dict | None = None, status: int = 200):
+    filters = {"type": _choice("type"), "jurisdiction": _choice("jurisdiction"), "q": _choice("q", 200)}
+    page_number = max(request.args.get("page", 1, type=int), 1)
+    library = services.list_library(
+        _database(), jurisdiction=filters["jurisdiction"], kind=filters["type"], q=filters["q"],
+        offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+    )
+    pages = max(ceil(library.total / PAGE_SIZE), 1)
+    return render_template(
+        "library.html", library=library, filters=filters, page=page_number, pages=pages,
+        templates=akn.template_names(), error=error, form=form or {},
+    ), status
+
+
+@bp.route("/")
+@login_required()
+def library():
+    return _library_page()
+
+
+@bp.route("/documents", methods=["POST"])
+@login_required("drafter")
+def create_document():
+    form = request.form
+    try:
+        stored = services.create_document_from_template(
+            _database(), form.get("template", ""), title=form.get("title", ""),
+            jurisdiction=form.get("jurisdiction", ""), number=form.get("number", ""), date=form.get("date") or None,
+            author=signed_in().name,
+        )
+    except DraftingError as error:
+        return _library_page(error=error.detail, form=form.to_dict(), status=error.status)
+    return redirect(url_for("web.document", document_id=stored.document.id))
+
+
+# --- import: preview, then save ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportInput:
+    """What the user gave to import: the bytes, their media type, the import options and where they came from."""
+
+    data: bytes
+    media_type: str
+    options: dict
+    source: str  # "pasted text" or the file's name, for people to read
+
+
+@dataclass(frozen=True)
+class Preview:
+    """An import as it would be stored: the prepared AKN, the import report (None for AKN) and its provisions."""
+
+    input: ImportInput
+    prepared: services.PreparedDocument
+    report: dict | None
+    provisions: list[dict]
+
+    @property
+    def payload(self) -> str:
+        """The input as the save form carries it back."""
+        return base64.b64encode(self.input.data).decode("ascii")
+
+
+def _upload_limit() -> int:
+    return current_app.config["DRAFTING_MAX_UPLOAD_BYTES"]
+
+
+def _bounded_form(*, base64_payload: bool):
+    """Bound the form of an import request by the upload limit, and answer a form that goes past it with the import
+    page and 413 (the form is read first by the CSRF check, so this wraps login_required)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            limit = _upload_limit()
+            field = 4 * ceil(limit / 3) if base64_payload else limit
+            # Flask's default of 500 kB for one form field would refuse a long pasted bill before we can say why
+            request.max_form_memory_size = field
+            request.max_content_length = field + FORM_HEADROOM
+            try:
+                return view(*args, **kwargs)
+            except RequestEntityTooLarge:
+                error = RequestTooLargeError(f"the upload is larger than the limit of {_size(limit)}")
+                return _import_page(error=error.detail, status=error.status)
+
+        return wrapped
+
+    return decorate
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):.1f} MiB"
+    if count >= 1024:
+        return f"{count / 1024:.0f} KiB"
+    return f"{count} bytes"
+
+
+def _import_options(form) -> dict:
+    """Check the import options of a form as the API checks them."""
+    given = {name: (form.get(name) or "").strip() for name in OPTION_FIELDS}
+    try:
+        return ImportQuerySchema().load({name: value for name, value in given.items() if value})
+    except ValidationError as error:
+        problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in sorted(error.messages.items()))
+        raise DraftingError(f"the import options are not right: {problems}") from None
+
+
+def _media_type_of(filename: str, declared: str) -> str:
+    """Decide an uploaded file's type by its extension, then by its declared type."""
+    suffix = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    if suffix in (".xml", ".akn"):
+        return AKN_XML
+    declared = declared.lower()
+    if declared in (AKN_XML, "application/xml", "text/xml"):
+        return AKN_XML
+    if declared in IMPORT_TYPES:
+        return declared
+    raise UnsupportedMediaTypeError(
+        f"expected a .txt, .docx or AKN .xml file, found {filename or 'a file without a name'} "
+        f"({declared or 'no type'})"
+    )
+
+
+def _submitted_input(form, files) -> ImportInput:
+    """Read the text or the file of the import form, within the upload limit."""
+    limit = _upload_limit()
+    options = _import_options(form)
+    upload = files.get("file")
+    if upload is not None and upload.filename:
+        name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
+        data = upload.stream.read(limit + 1)
+        if len(data) > limit:
+            raise RequestTooLargeError(f"the file {name} is larger than the limit of {_size(limit)}")
+        if not data:
+            raise DraftingError(f"the file {name} is empty")
+        return ImportInput(data, _media_type_of(name, upload.mimetype or ""), options, name)
+    text = form.get("text") or ""
+    if not text.strip():
+        raise DraftingError("expected pasted text or a file to import, found neither")
+    data = text.encode("utf-8")
+    if len(data) > limit:
+        raise RequestTooLargeError(f"the text is {_size(len(data))}; the limit is {_size(limit)}")
+    return ImportInput(data, TEXT_PLAIN, options, "pasted text")
+
+
+def _returned_input(form) -> ImportInput:
+    """Read back the input a preview page carried, checking it as if it were new (it came through the browser)."""
+    media_type = form.get("media_type", "")
+    if media_type not in IMPORT_TYPES:
+        raise UnsupportedMediaTypeError(
+            f"expected an import type among {', '.join(IMPORT_TYPES)}, found {media_type!r}"
+        )
+    try:
+        data = base64.b64decode(form.get("payload", ""), validate=True)
+    except (binascii.Error, ValueError):
+        raise DraftingError("the preview form came back changed: its payload is not base64; import again") from None
+    if not data:
+        raise DraftingError("the preview form came back without the document; import again")
+    if len(data) > _upload_limit():
+        raise RequestTooLargeError(f"the document is larger than the limit of {_size(_upload_limit())}")
+    return ImportInput(data, media_type, _import_options(form), (form.get("source") or "upload")[:200])
+
+
+def _preview(given: ImportInput) -> Preview:
+    """Import (or, for AKN, parse, repair and validate) without storing: what saving would store."""
+    if given.media_type == AKN_XML:
+        prepared, report = services.prepare_upload(given.data), None
+    else:
+        prepared, report = services.import_document(given.data, given.media_type, given.options)
+    root = akn.parse_akn(prepared.xml).root
+    provisions = [provision.as_dict() for provision in akn.extract_provisions(root)]
+    return Preview(input=given, prepared=prepared, report=report, provisions=provisions)
+
+
+def _store(given: ImportInput) -> services.StoredVersion:
+    author = signed_in().name
+    if given.media_type == AKN_XML:
+        return services.create_document_from_xml(_database(), given.data, author=author,
+                                                 message=f"uploaded {given.source}")
+    options = {**given.options, "message": f"imported from {given.source}"}
+    return services.create_document_from_import(_database(), given.data, given.media_type, options, author=author)
+
+
+def _import_page(*, status: int = 200, **context):
+    context.setdefault("options", {})
+    context.setdefault("text", "")
+    return render_template("import.html", import_types=IMPORT_TYPES, **context), status
+
+
+def _form_state(form) -> dict:
+    """What to put back in the import form after a failed attempt (text only: a browser never refills a file)."""
+    text = form.get("text") or ""
+    return {"options": {name: form.get(name) or "" for name in OPTION_FIELDS},
+            "text": text if len(text) <= _upload_limit() else ""}
+
+
+@bp.route("/import")
+@login_required("drafter")
+def import_form():
+    return _import_page()
+
+
+@bp.route("/import/preview", methods=["POST"])
+@_bounded_form(base64_payload=False)
+@login_required("drafter")
+def import_preview():
+    state = _form_state(request.form)
+    try:
+        preview = _preview(_submitted_input(request.form, request.files))
+    except DraftingError as error:
+        return _import_page(error=error.detail, status=error.status, **state)
+    return _import_page(preview=preview, **state)
+
+
+@bp.route("/import/save", methods=["POST"])
+@_bounded_form(base64_payload=True)
+@login_required("drafter")
+def import_save():
+    state = _form_state(request.form)
+    try:
+        given = _returned_input(request.form)
+        preview = _preview(given)
+    except DraftingError as error:
+        return _import_page(error=error.detail, status=error.status, **state)
+    if not hmac.compare_digest(preview.prepared.content_hash, request.form.get("preview_hash", "")):
+        notice = ("The import came out differently from the preview you saw (the importer or the date changed). "
+                  "Nothing was saved; check this preview and save again.")
+        return _import_page(preview=preview, error=notice, status=409, **state)
+    try:
+        stored = _store(given)
+    except DraftingError as error:
+        return _import_page(preview=preview, error=error.detail, status=error.status, **state)
+    return redirect(url_for("web.document", document_id=stored.document.id))
+
+
+# --- export -----------------------------------------------------------------------------------------------------
+
+
+@bp.route("/documents/<int:document_id>/export")
+@login_required()
+def export_document(document_id: int):
+    number = request.args.get("version", type=int)
+    try:
+        stored = services.get_document(_database(), document_id, number)
+    except NotFoundError:
+        abort(404)
+    exported = failure = None
+    try:
+        exported = services.export_document(_database(), document_id, stored.version.number)
+    except SchemaInvalidError as error:
+        failure = {"detail": error.detail, **error.extra}
+    return render_template("export.html", document=stored.document, version=stored.version, exported=exported,
+                           failure=failure)
