@@ -70,6 +70,18 @@ def test_the_ban_is_judged_by_its_modality(wording, status):
     assert findings["ban-mandatory"].status == status
 
 
+@pytest.mark.parametrize(("modal", "status", "quoted"), [
+    ("shall not", PRESENT, "'shall not'"),
+    # "may not" is a prohibition in US drafting (many manuals prefer it to "shall not"): still mandatory
+    ("may not", PRESENT, "'may not'"),
+    ("should not", WEAK, "'should not'"),
+])
+def test_the_ban_reason_quotes_the_words_that_make_it_binding_or_not(modal, status, quoted):
+    findings = findings_of_text(f"SECTION 1. Ban.\nA public agency {modal} acquire or use a face recognition system.\n")
+    assert findings["ban-mandatory"].status == status
+    assert quoted in findings["ban-mandatory"].reason
+
+
 @pytest.mark.parametrize("wording", [
     "Information obtained in violation of this act is inadmissible in any proceeding.",
     "No information obtained in violation of this act shall be received in evidence in any proceeding.",

@@ -359,10 +359,24 @@ def _ban_rule(document: _Document, safeguard: Safeguard) -> Finding:
     if not mandatory:
         s = document.bans[0]
         return Finding(safeguard.id, safeguard.group, safeguard.title, WEAK, (_evidence(s),),
-                       f"the prohibition in {s.provision.citation} is permissive ('should not')", "ban-mandatory/modal")
+                       f"the prohibition in {s.provision.citation} is permissive ({_operative_words(s.full)})",
+                       "ban-mandatory/modal")
     # open-ended exceptions are judged under exceptions-narrow; here only the wording of the ban counts
-    return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, (_evidence(mandatory[0]),),
-                   f"{mandatory[0].provision.citation} prohibits it in mandatory terms", "ban-mandatory/prohibition")
+    s = mandatory[0]
+    return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, (_evidence(s),),
+                   f"{s.provision.citation} prohibits it in mandatory terms ({_operative_words(s.full)})",
+                   "ban-mandatory/prohibition")
+
+
+def _operative_words(text: str) -> str:
+    """Quote the words that make a statement a prohibition ('shall not', 'may not', 'no ... shall')."""
+    match = _PERMISSIVE_PROHIBITION.search(text) or _PROHIBITION.search(text)
+    if match is None:
+        return "no prohibiting words"
+    words = match.group(0)
+    if len(words.split()) > 3:  # "no public agency or public official shall" -> "no ... shall"
+        words = f"{words.split()[0]} … {words.split()[-1]}"
+    return f"'{words}'"
 
 
 def _exceptions_rule(document: _Document, safeguard: Safeguard) -> Finding:
