@@ -2,4 +2,4 @@
 
 from drafting import create_app
 
-app = create_app()
+app = create_app(warm=True)

@@ -8,8 +8,11 @@ if TYPE_CHECKING:
     from flask import Flask
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Build the Flask application: settings, database, API, web pages, error handlers."""
+def create_app(config: dict | None = None, *, warm: bool = False) -> Flask:
+    """Build the Flask application: settings, database, API, web pages, error handlers.
+
+    `warm` loads the AKN schemas at once, so that no request of a server pays for it (servers set it; tests don't).
+    """
     from flask import Flask
 
     from drafting import api, web
@@ -26,4 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["drafting.database"] = database
     api.init_app(app)
     web.init_app(app)
+    if warm:
+        from drafting import akn
+
+        akn.load_schemas()
     return app

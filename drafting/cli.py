@@ -346,7 +346,7 @@ def serve(host: str, port: int, workers: int, dev: bool, demo: bool) -> None:
         create_app().run(host=host, port=port, debug=True)
         return
     args = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--access-logfile", "-", "--no-control-socket", "drafting:create_app()"]
+            "--access-logfile", "-", "--no-control-socket", "drafting:create_app(warm=True)"]
     os.execv(sys.executable, args)  # noqa: S606 - replace this process with gunicorn
 
 

@@ -111,7 +111,7 @@ class Server:
             command = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{self.port}",
                        "--workers", str(self.workers), "--graceful-timeout", "2",
                        # gunicorn 27 opens a control socket at one fixed path per user; servers would share it
-                       "--no-control-socket", "drafting:create_app()"]
+                       "--no-control-socket", "drafting:create_app(warm=True)"]
             with open(self.log_path, "wb") as log:
                 self.process = subprocess.Popen(
                     command, cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT,

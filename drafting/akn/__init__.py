@@ -8,7 +8,7 @@ from .provisions import Provision, extract_provisions, iter_provisions
 from .repair import repair_for_export
 from .serialize import content_hash, serialize, text_of
 from .templates import build_document, template_names
-from .validate import ValidationReport, validate
+from .validate import ValidationReport, load_schemas, validate
 
 __all__ = [
     "AKN_NS",
@@ -28,6 +28,7 @@ __all__ = [
     "extract_provisions",
     "generate_eids",
     "iter_provisions",
+    "load_schemas",
     "parse_akn",
     "parse_frbr_uri",
     "parse_xml",

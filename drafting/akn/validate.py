@@ -41,6 +41,12 @@ class ValidationReport:
         }
 
 
+def load_schemas() -> None:
+    """Load the strict and lenient schemas now (a third of a second), not in the first request that validates."""
+    get_schema(AKN_NS, True)
+    get_schema(AKN_NS, False)
+
+
 def validate(root: etree._Element, *, strict: bool = True) -> ValidationReport:
     """Validate an AKN 3.0 tree: strict uses the official schema, lenient tolerates duplicate eIds and year dates."""
     mode = "strict" if strict else "lenient"
