@@ -9,6 +9,11 @@ Escape at the edge: every fragment of document text reaches the page through Jin
 the template as data, never as template source, so `{{7*7}}` in a heading stays `{{7*7}}`. Values that land in
 attributes (ids, classes, data-*) are sanitised to [A-Za-z0-9_.-] first, so no document text is ever inside a tag.
 
+`render_fragment` renders the same markup as a part of another page (the compare page): no document head, no
+`<style>` (its CSS is static/compare.css, scoped under `.redline`), headings one level down, a summary of the counts,
+and every changed provision numbered (`data-change`) and focusable (`tabindex="-1"`) so a script can step through
+the changes; the list of changes names each one as the step announces it.
+
 The wording helpers (`number_ops`, `heading_ops`, `text_ops`, `entry_notes`, `label_text`, `describe_defined_term`)
 say what to show, independently of the markup, and are shared with the Word renderer.
 """
@@ -21,8 +26,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 import jinja2
+from markupsafe import Markup
 
 from .model import (
+    CHANGED,
     DELETE,
     DELETED,
     EQUAL,
@@ -41,7 +48,9 @@ from .model import (
 
 INLINE, SIDE_BY_SIDE = "inline", "side-by-side"
 VIEWS = (INLINE, SIDE_BY_SIDE)
+RENUMBERED = "renumbered"  # not a status: an entry of any status may also be renumbered
 TEMPLATE = "redline.html"
+FRAGMENT_TEMPLATE = "redline_fragment.html"
 
 Ops = tuple[tuple[str, str], ...]
 
@@ -204,6 +213,7 @@ class EntryView(NamedTuple):
     renumbered: bool
     changed: bool  # anything in the entry or below it differs
     has_children: bool
+    context: str = ""  # the numbers of the entry's ancestors, outermost first ("SECTION 1. (a)"), to name it alone
 
     @property
     def anchor(self) -> str:
@@ -212,6 +222,23 @@ class EntryView(NamedTuple):
     @property
     def whole(self) -> bool:
         return self.status in (INSERTED, DELETED)
+
+    @property
+    def is_change(self) -> bool:
+        """Tell whether the entry itself is a change to list and step through (not only something below it)."""
+        return self.status != UNCHANGED or self.renumbered
+
+    @property
+    def change_words(self) -> str:
+        """Say what changed in the entry: its change labels, else its status ("renumbered" when only that)."""
+        if self.status == CHANGED and self.badges:
+            words = []  # the labels say how it changed
+        else:
+            words = [RENUMBERED if self.status == UNCHANGED else self.status]
+        if self.renumbered and self.status != UNCHANGED:
+            words.append(RENUMBERED)
+        words.extend(badge.text for badge in self.badges)
+        return "; ".join(words)
 
     @property
     def inner_anchors(self) -> tuple[str, ...]:
@@ -248,6 +275,8 @@ class Page(NamedTuple):
     rows: tuple[EntryView, ...]  # side-by-side view
     defined_terms: tuple[str, ...]
     max_depth: int
+    fragment: bool = False  # a part of another page rather than a page of its own
+    summary: tuple[tuple[str, str], ...] = ()  # the counts a reader looks for first, as (count, what) pairs
 
 
 def render_html(redline: Redline, *, view: str = INLINE, collapse_unchanged: bool = False) -> str:
@@ -255,22 +284,36 @@ def render_html(redline: Redline, *, view: str = INLINE, collapse_unchanged: boo
 
     With collapse_unchanged, each run of unchanged provisions of the inline view folds into one <details>.
     """
+    page = _page(redline, view, collapse_unchanged)
+    return _environment().get_template(TEMPLATE).render(page=page)
+
+
+def render_fragment(redline: Redline, *, view: str = INLINE, collapse_unchanged: bool = False) -> Markup:
+    """Return a redline as a part of a page: one <div class="redline">, styled by static/compare.css, no script.
+
+    Each changed provision carries data-change="n" (1, 2, ... in document order) and tabindex="-1", and the list
+    of changes has one item per change with the same data-change, naming the provision and what changed.
+    """
+    page = _page(redline, view, collapse_unchanged)._replace(fragment=True, summary=summary_items(redline))
+    return Markup(_environment().get_template(FRAGMENT_TEMPLATE).render(page=page))  # noqa: S704 - autoescaped
+
+
+def _page(redline: Redline, view: str, collapse_unchanged: bool) -> Page:
     if view not in VIEWS:
         raise ValueError(f"expected view 'inline' or 'side-by-side', found {view!r}")
     builder = _Builder(redline.alignment)
     rows = builder.rows
-    page = Page(
+    return Page(
         view=view,
         old=_document("old", redline.old),
         new=_document("new", redline.new),
         stats=stat_items(redline),
-        changes=tuple(row for row in rows if row.status != UNCHANGED or row.renumbered),
+        changes=tuple(row for row in rows if row.is_change),
         events=builder.events(collapse_unchanged) if view == INLINE else (),
         rows=rows if view == SIDE_BY_SIDE else (),
         defined_terms=tuple(describe_defined_term(item) for item in redline.defined_terms),
         max_depth=_MAX_INDENT,
     )
-    return _environment().get_template(TEMPLATE).render(page=page)
 
 
 @functools.cache
@@ -319,6 +362,15 @@ def stat_items(redline: Redline) -> tuple[tuple[str, str], ...]:
     return tuple(items)
 
 
+def summary_items(redline: Redline) -> tuple[tuple[str, str], ...]:
+    """Return the counts a reader looks for first, at every level: changed, moved, inserted, deleted, renumbered,
+    then split and merged when there are any."""
+    counts = count_statuses(redline.alignment)
+    items = [(str(counts[what]), what) for what in (CHANGED, MOVED, INSERTED, DELETED, RENUMBERED)]
+    items.extend((str(counts[what]), what) for what in (SPLIT, MERGED) if counts[what])
+    return tuple(items)
+
+
 class _Builder:
     """Turn the entry tree into views, iteratively (a deep tree must not exhaust the stack), with unique ids."""
 
@@ -336,11 +388,12 @@ class _Builder:
     def _rows(self) -> tuple[EntryView, ...]:
         """Return every entry's view, depth first in order."""
         rows = []
-        stack = [(entry, 0) for entry in reversed(self._entries)]
+        stack = [(entry, 0, "") for entry in reversed(self._entries)]
         while stack:
-            entry, depth = stack.pop()
-            rows.append(self._view(entry, depth))
-            stack.extend((child, depth + 1) for child in reversed(entry.children))
+            entry, depth, context = stack.pop()
+            rows.append(self._view(entry, depth)._replace(context=context))
+            inner = " ".join(part for part in (context, entry.new_num or entry.old_num) if part)
+            stack.extend((child, depth + 1, inner) for child in reversed(entry.children))
         return tuple(rows)
 
     def events(self, collapse_unchanged: bool) -> tuple[Event, ...]:
