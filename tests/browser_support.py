@@ -186,3 +186,12 @@ def screenshot(page: Page, page_events: PageEvents, request: pytest.FixtureReque
         return path
 
     return take
+
+
+def sign_in_browser(page: Page, base_url: str, name: str, password: str) -> None:
+    """Sign in through the sign-in form, as a person would, and wait for the page it leads to."""
+    page.goto(f"{base_url}/login")
+    page.locator('input[name="name"]').fill(name)
+    page.locator('input[name="password"]').fill(password)
+    page.locator('form:has(input[name="password"]) button[type="submit"]').click()
+    page.wait_for_url(lambda url: urlsplit(url).path != "/login")

@@ -1,0 +1,27 @@
+"""The editor page: a bill or ordinance edited in place in the browser (static/editor/ does the editing)."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+
+from drafting import services
+from drafting.api.schemas import MAX_COMPARED
+from drafting.errors import NotFoundError
+
+from .blueprint import bp, database
+from .security import login_required
+
+COMPARED_TYPES = frozenset({"act", "ordinance"})
+
+
+@bp.route("/documents/<int:document_id>/edit")
+@login_required("drafter")
+def edit(document_id: int):
+    try:
+        stored = services.get_document(database(), document_id)
+    except NotFoundError:
+        abort(404)
+    others, _ = services.list_documents(database(), limit=200)
+    against = [other.id for other in others if other.id != document_id and other.doc_type in COMPARED_TYPES]
+    return render_template("editor.html", document=stored.document, version=stored.version,
+                           against=against[:MAX_COMPARED])

@@ -1,0 +1,480 @@
+// The AKN document being edited: parsing, the provisions of its body, structural edits, numbering and eIds.
+// Works on an XML DOM (DOMParser), never on strings of markup; the server re-parses and validates every save.
+
+export const AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0";
+
+// Hierarchical elements and their eId prefixes (the AKN naming convention, as drafting/akn/eids.py applies it).
+export const PREFIXES = {
+  alinea: "al", article: "art", book: "book", chapter: "chp", clause: "clause", division: "dvs",
+  hcontainer: "hcontainer", indent: "indent", level: "level", list: "list", paragraph: "para", part: "part",
+  point: "point", proviso: "proviso", rule: "rule", section: "sec", subchapter: "subchp", subclause: "subclause",
+  subdivision: "subdvs", subparagraph: "subpara", subpart: "subpart", subrule: "subrule", subsection: "subsec",
+  subtitle: "subtitle", title: "title", tome: "tome", transitional: "transitional",
+};
+
+// The element a new child of a provision becomes when it has no children yet (US drafting usage).
+const CHILD_TAG = {
+  part: "section", chapter: "section", article: "section", section: "subsection", subsection: "paragraph",
+  paragraph: "subparagraph", subparagraph: "clause", clause: "subclause", point: "point",
+};
+// The printed number of a first child, by its element.
+const FIRST_NUM = {
+  section: "1.", subsection: "(a)", paragraph: "(1)", subparagraph: "(A)", clause: "(i)", subclause: "(I)",
+  point: "(i)",
+};
+
+export function isProvision(node) {
+  return node != null && node.nodeType === 1 && node.namespaceURI === AKN_NS &&
+    Object.hasOwn(PREFIXES, node.localName);
+}
+
+function childElements(node, name) {
+  return Array.from(node.children).filter((child) => child.namespaceURI === AKN_NS && child.localName === name);
+}
+
+function firstChild(node, name) {
+  return childElements(node, name)[0] || null;
+}
+
+export function childProvisions(node) {
+  return Array.from(node.children).filter(isProvision);
+}
+
+export function parentProvision(node) {
+  for (let parent = node.parentElement; parent; parent = parent.parentElement) {
+    if (isProvision(parent)) return parent;
+  }
+  return null;
+}
+
+/** Parse AKN XML text; throw with the parser's message when it is not well-formed. */
+export function parseDocument(text) {
+  const doc = new DOMParser().parseFromString(text, "application/xml");
+  const error = doc.getElementsByTagName("parsererror")[0];
+  if (error) throw new Error(`the document is not well-formed XML: ${error.textContent.trim().slice(0, 200)}`);
+  if (doc.documentElement.namespaceURI !== AKN_NS || doc.documentElement.localName !== "akomaNtoso") {
+    throw new Error(`expected an akomaNtoso root element, found ${doc.documentElement.localName}`);
+  }
+  return doc;
+}
+
+export function serializeDocument(doc) {
+  return new XMLSerializer().serializeToString(doc);
+}
+
+export function bodyOf(doc) {
+  return doc.getElementsByTagNameNS(AKN_NS, "body")[0] || doc.getElementsByTagNameNS(AKN_NS, "mainBody")[0] || null;
+}
+
+export function numOf(node) {
+  const num = firstChild(node, "num");
+  return num ? num.textContent.replace(/\s+/g, " ").trim() : "";
+}
+
+export function headingOf(node) {
+  const heading = firstChild(node, "heading");
+  return heading ? heading.textContent.replace(/\s+/g, " ").trim() : "";
+}
+
+/** The paragraphs (<p>) that hold a provision's own text: its content, else its intro, then its wrapUp. */
+export function ownParagraphs(node) {
+  const blocks = ["content", "intro", "wrapUp"].map((name) => firstChild(node, name)).filter(Boolean);
+  return blocks.flatMap((block) => childElements(block, "p"));
+}
+
+function makeElement(doc, name, text) {
+  const element = doc.createElementNS(AKN_NS, name);
+  if (text != null) element.textContent = text;
+  return element;
+}
+
+/** Set a provision's heading; an empty heading removes the element. */
+export function setHeading(node, text) {
+  const value = text.replace(/\s+/g, " ").trim();
+  let heading = firstChild(node, "heading");
+  if (!value) {
+    if (heading) heading.remove();
+    return;
+  }
+  if (!heading) {
+    heading = makeElement(node.ownerDocument, "heading");
+    const num = firstChild(node, "num");
+    node.insertBefore(heading, num ? num.nextSibling : node.firstChild);
+  }
+  heading.textContent = value;
+}
+
+/**
+ * Set the text of one paragraph, keeping its inline markup (a <def>, <term> or <ref>) wherever the marked words
+ * are still there, in order; markup whose words were edited away goes with them.
+ */
+export function setParagraphText(p, text) {
+  const value = text.replace(/\s+/g, " ").trim();
+  if (value === p.textContent.replace(/\s+/g, " ").trim()) return false;
+  const inline = Array.from(p.children);
+  while (p.firstChild) p.firstChild.remove();
+  let cursor = 0;
+  for (const element of inline) {
+    const words = element.textContent;
+    if (!words) continue;
+    const at = value.indexOf(words, cursor);
+    if (at < 0) continue;
+    if (at > cursor) p.append(value.slice(cursor, at));
+    p.append(element);
+    cursor = at + words.length;
+  }
+  if (cursor < value.length) p.append(value.slice(cursor));
+  return true;
+}
+
+const ROMAN_TAGS = new Set(["clause", "point", "subclause"]);
+
+function styleOf(num) {
+  // the style of a printed number: prefix, counter kind and suffix ("Section 3." -> "Section ", decimal, ".")
+  let match = /^(.*?)(\d+)([^\d]*)$/.exec(num);
+  if (match) return { prefix: match[1], kind: "decimal", suffix: match[3] };
+  match = /^(\W*)([a-z])\2*(\W*)$/.exec(num);
+  if (match) return { prefix: match[1], kind: "lower-alpha", suffix: match[3] };
+  match = /^(\W*)([A-Z])\2*(\W*)$/.exec(num);
+  if (match) return { prefix: match[1], kind: "upper-alpha", suffix: match[3] };
+  match = /^(\W*)([ivxlcdm]+)(\W*)$/.exec(num);
+  if (match) return { prefix: match[1], kind: "lower-roman", suffix: match[3] };
+  match = /^(\W*)([IVXLCDM]+)(\W*)$/.exec(num);
+  if (match) return { prefix: match[1], kind: "upper-roman", suffix: match[3] };
+  return null;
+}
+
+/**
+ * The numbering style of a run of siblings, judged from the first two numbers: "(i)" followed by "(ii)", or alone
+ * in an element that US drafting numbers in roman (clause, point), is roman; "(i)" after "(h)" is a letter.
+ */
+function styleOfSiblings(nums, tag) {
+  const first = nums.find(Boolean);
+  if (!first) return null;
+  const second = nums[nums.indexOf(first) + 1] || "";
+  const roman = /^(\W*)([ivxlcdm]+)(\W*)$/i.exec(first);
+  const romanNext = /^\W*(ii|II)\W*$/.test(second);
+  const plainLetters = roman && /^(\w)\1*$/.test(roman[2]) && roman[2].length === 1;
+  if (roman && (!plainLetters || /^i$/i.test(roman[2]) && (romanNext || (!second && ROMAN_TAGS.has(tag))))) {
+    const upper = roman[2] === roman[2].toUpperCase();
+    return { prefix: roman[1], kind: upper ? "upper-roman" : "lower-roman", suffix: roman[3] };
+  }
+  return styleOf(first);
+}
+
+const ROMAN = [[1000, "m"], [900, "cm"], [500, "d"], [400, "cd"], [100, "c"], [90, "xc"], [50, "l"], [40, "xl"],
+  [10, "x"], [9, "ix"], [5, "v"], [4, "iv"], [1, "i"]];
+
+function toRoman(value) {
+  let rest = value;
+  let text = "";
+  for (const [amount, letters] of ROMAN) {
+    while (rest >= amount) { text += letters; rest -= amount; }
+  }
+  return text;
+}
+
+function letters(value, base) {
+  // a, b, ... z, aa, bb, ... (the US statutory way to go past z)
+  const letter = String.fromCharCode(base + ((value - 1) % 26));
+  return letter.repeat(Math.floor((value - 1) / 26) + 1);
+}
+
+export function formatNumber(style, value) {
+  const counter = {
+    "decimal": () => String(value),
+    "lower-alpha": () => letters(value, 97),
+    "upper-alpha": () => letters(value, 65),
+    "lower-roman": () => toRoman(value),
+    "upper-roman": () => toRoman(value).toUpperCase(),
+  }[style.kind]();
+  return `${style.prefix}${counter}${style.suffix}`;
+}
+
+function setNum(node, text) {
+  let num = firstChild(node, "num");
+  if (!num) {
+    num = makeElement(node.ownerDocument, "num");
+    node.insertBefore(num, node.firstChild);
+  }
+  num.textContent = text;
+}
+
+/** Number the children of every provision (and of the body) in their own style, in document order. */
+export function renumber(container) {
+  const groups = [container, ...Array.from(container.getElementsByTagNameNS(AKN_NS, "*")).filter(isProvision)];
+  for (const parent of groups) {
+    const children = childProvisions(parent);
+    const byTag = new Map();
+    for (const child of children) {
+      if (!byTag.has(child.localName)) byTag.set(child.localName, []);
+      byTag.get(child.localName).push(child);
+    }
+    for (const [tag, siblings] of byTag) {
+      const nums = siblings.map(numOf);
+      if (!nums.some(Boolean)) continue; // an unnumbered run stays unnumbered
+      const style = styleOfSiblings(nums, tag) || styleOfSiblings([FIRST_NUM[tag] || "(1)"], tag);
+      siblings.forEach((child, index) => setNum(child, formatNumber(style, index + 1)));
+    }
+  }
+}
+
+/** A number for a provision inserted after `previous` when printed numbers are kept ("3." -> "3A."). */
+function insertedNumber(previous) {
+  const num = numOf(previous);
+  const match = /^(.*?)([0-9A-Za-z]+)(\W*)$/.exec(num);
+  if (!match) return num;
+  return /\d$/.test(match[2]) ? `${match[1]}${match[2]}A${match[3]}` : `${match[1]}${match[2]}-1${match[3]}`;
+}
+
+function newProvision(doc, tag, num) {
+  const node = makeElement(doc, tag);
+  if (num) node.append(makeElement(doc, "num", num));
+  const content = makeElement(doc, "content");
+  content.append(makeElement(doc, "p", "New text."));
+  node.append(content);
+  return node;
+}
+
+/** Turn a provision's <content> into an <intro> so it can hold children (the schema allows one or the other). */
+function makeRoomForChildren(node) {
+  const content = firstChild(node, "content");
+  if (!content) return;
+  const hasText = ownParagraphs(node).some((p) => p.textContent.trim());
+  if (hasText) {
+    const intro = makeElement(node.ownerDocument, "intro");
+    while (content.firstChild) intro.append(content.firstChild);
+    content.replaceWith(intro);
+  } else {
+    content.remove();
+  }
+}
+
+/** After a provision lost its last child, give it <content> again (its intro and wrapUp become its text). */
+function restoreContent(node) {
+  if (!isProvision(node) || childProvisions(node).length) return;
+  const doc = node.ownerDocument;
+  const content = makeElement(doc, "content");
+  for (const name of ["intro", "wrapUp"]) {
+    const block = firstChild(node, name);
+    if (!block) continue;
+    while (block.firstChild) content.append(block.firstChild);
+    block.remove();
+  }
+  if (!content.children.length) content.append(makeElement(doc, "p", "New text."));
+  node.append(content);
+}
+
+function insertChild(parent, node, before) {
+  if (before) {
+    parent.insertBefore(node, before);
+    return;
+  }
+  const wrapUp = firstChild(parent, "wrapUp");
+  parent.insertBefore(node, wrapUp);
+}
+
+export function addSibling(node, { keepNumbers = false } = {}) {
+  const created = newProvision(node.ownerDocument, node.localName, keepNumbers ? insertedNumber(node) : numOf(node));
+  node.parentNode.insertBefore(created, node.nextElementSibling);
+  return created;
+}
+
+export function addChild(node, { keepNumbers = false } = {}) {
+  const existing = childProvisions(node);
+  const tag = existing.length ? existing[existing.length - 1].localName : CHILD_TAG[node.localName] || "paragraph";
+  const num = existing.length
+    ? (keepNumbers ? insertedNumber(existing[existing.length - 1]) : numOf(existing[existing.length - 1]))
+    : FIRST_NUM[tag] || "(1)";
+  makeRoomForChildren(node);
+  const created = newProvision(node.ownerDocument, tag, num);
+  insertChild(node, created, null);
+  return created;
+}
+
+/** Add a first provision to an empty body. */
+export function addTopLevel(body) {
+  const created = newProvision(body.ownerDocument, "section", "1.");
+  body.append(created);
+  return created;
+}
+
+export function remove(node) {
+  const parent = node.parentNode;
+  node.remove();
+  restoreContent(parent);
+}
+
+/** Tell whether `node` may move into `target` (not into itself or one of its own descendants). */
+export function canMoveInto(node, target) {
+  return target !== node && !node.contains(target);
+}
+
+/**
+ * Move a provision under `parent` (a provision or the body), before `before` (a child provision of it) or at the
+ * end of its children.
+ */
+export function moveTo(node, parent, before = null) {
+  if (!canMoveInto(node, parent)) throw new Error("a provision cannot move into itself");
+  const oldParent = node.parentNode;
+  if (isProvision(parent)) makeRoomForChildren(parent);
+  insertChild(parent, node, before);
+  if (oldParent !== parent) restoreContent(oldParent);
+  return conformTag(node);
+}
+
+/**
+ * Give a provision that moved to another level the element its new siblings use (a subsection moved into a
+ * subsection becomes a paragraph); with no siblings, the element a child of its parent usually is.
+ */
+export function conformTag(node) {
+  const parent = node.parentNode;
+  const siblings = childProvisions(parent).filter((child) => child !== node);
+  const tags = new Set(siblings.map((child) => child.localName));
+  let tag = node.localName;
+  if (tags.size === 1) [tag] = tags;
+  else if (!tags.size && isProvision(parent)) tag = CHILD_TAG[parent.localName] || tag;
+  if (tag === node.localName) return node;
+  const renamed = node.ownerDocument.createElementNS(AKN_NS, tag);
+  for (const attribute of Array.from(node.attributes)) renamed.setAttribute(attribute.name, attribute.value);
+  while (node.firstChild) renamed.append(node.firstChild);
+  node.replaceWith(renamed);
+  // a number in the style of its new level; renumbering puts it in order
+  if (numOf(renamed)) setNum(renamed, siblings.length ? numOf(siblings[siblings.length - 1]) || FIRST_NUM[tag] : FIRST_NUM[tag] || "(1)");
+  return renamed;
+}
+
+export function moveUp(node) {
+  const previous = previousProvision(node);
+  if (!previous) return false;
+  node.parentNode.insertBefore(node, previous);
+  return true;
+}
+
+export function moveDown(node) {
+  const next = nextProvision(node);
+  if (!next) return false;
+  node.parentNode.insertBefore(node, next.nextSibling);
+  return true;
+}
+
+/** Make a provision the last child of the provision before it. */
+export function indent(node) {
+  const previous = previousProvision(node);
+  if (!previous) return false;
+  return moveTo(node, previous, null);
+}
+
+/** Make a provision the sibling that follows its parent. */
+export function outdent(node) {
+  const parent = parentProvision(node);
+  if (!parent) return false;
+  const oldParent = node.parentNode;
+  parent.parentNode.insertBefore(node, parent.nextSibling);
+  restoreContent(oldParent);
+  return conformTag(node);
+}
+
+function previousProvision(node) {
+  let sibling = node.previousElementSibling;
+  while (sibling && !isProvision(sibling)) sibling = sibling.previousElementSibling;
+  return sibling;
+}
+
+function nextProvision(node) {
+  let sibling = node.nextElementSibling;
+  while (sibling && !isProvision(sibling)) sibling = sibling.nextElementSibling;
+  return sibling;
+}
+
+export function cleanNum(num) {
+  let text = (num || "").replace(/\s+/g, " ");
+  text = text.replace(/^(?:(?:section|sec|article|art|chapter|ch|part|title|subtitle|division|subchapter|book|tome)\b\.?|§+)\s*/i, "");
+  text = text.trim().replace(/[.,:;]+$/, "").trim();
+  text = text.split(/[()[\]\s]+/).filter(Boolean).join("-");
+  return text.toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "");
+}
+
+/**
+ * Give every provision the eId the naming convention gives it, unique in the document; descendants' eIds and
+ * references inside the document (href="#...") follow a renamed provision.
+ */
+export function assignEids(doc) {
+  const body = bodyOf(doc);
+  if (!body) return new Map();
+  const renamed = new Map();
+  const assigned = new Map();
+  const used = new Set(
+    Array.from(doc.getElementsByTagNameNS(AKN_NS, "*"))
+      .filter((node) => !isProvision(node) && node.getAttribute("eId"))
+      .map((node) => node.getAttribute("eId")),
+  );
+  const positions = new Map();
+  for (const node of Array.from(body.getElementsByTagNameNS(AKN_NS, "*")).filter(isProvision)) {
+    const parent = parentProvision(node);
+    const parentId = parent ? assigned.get(parent) : null;
+    const key = `${parentId}|${node.localName}`;
+    positions.set(key, (positions.get(key) || 0) + 1);
+    const base = `${PREFIXES[node.localName]}_${cleanNum(numOf(node)) || positions.get(key)}`;
+    let candidate = parentId ? `${parentId}__${base}` : base;
+    if (used.has(candidate)) {
+      let suffix = 2;
+      while (used.has(`${candidate}_${suffix}`)) suffix += 1;
+      candidate = `${candidate}_${suffix}`;
+    }
+    used.add(candidate);
+    assigned.set(node, candidate);
+    const old = node.getAttribute("eId");
+    if (old && old !== candidate) renamed.set(old, candidate);
+    node.setAttribute("eId", candidate);
+  }
+  if (renamed.size) followRenamedEids(doc, body, renamed);
+  return renamed;
+}
+
+function followRenamedEids(doc, body, renamed) {
+  // eIds of elements inside a renamed provision ("sec_3__intro") and references to them
+  for (const node of body.getElementsByTagNameNS(AKN_NS, "*")) {
+    if (isProvision(node)) continue;
+    const eid = node.getAttribute("eId");
+    if (!eid) continue;
+    const owner = parentProvision(node);
+    const ownerOld = owner && Array.from(renamed.entries()).find(([, value]) => value === owner.getAttribute("eId"));
+    if (ownerOld && eid.startsWith(`${ownerOld[0]}__`)) {
+      node.setAttribute("eId", owner.getAttribute("eId") + eid.slice(ownerOld[0].length));
+    }
+  }
+  for (const node of doc.getElementsByTagNameNS(AKN_NS, "*")) {
+    const href = node.getAttribute("href");
+    if (href && href.startsWith("#") && renamed.has(href.slice(1))) {
+      node.setAttribute("href", `#${renamed.get(href.slice(1))}`);
+    }
+  }
+}
+
+/** Every provision of the body in document order, with its depth (0 for top level). */
+export function outline(body) {
+  const items = [];
+  const walk = (parent, depth) => {
+    for (const child of childProvisions(parent)) {
+      items.push({ node: child, depth });
+      walk(child, depth + 1);
+    }
+  };
+  if (body) walk(body, 0);
+  return items;
+}
+
+/** The defined terms of a document: the words of each <def> and the provision that defines it. */
+export function definedTerms(doc) {
+  const terms = [];
+  for (const def of doc.getElementsByTagNameNS(AKN_NS, "def")) {
+    const term = def.textContent.replace(/\s+/g, " ").trim();
+    let owner = def.parentElement;
+    while (owner && !isProvision(owner)) owner = owner.parentElement;
+    if (!term || !owner) continue;
+    const definition = ownParagraphs(owner).map((p) => p.textContent.replace(/\s+/g, " ").trim()).join(" ");
+    terms.push({ term, definition, provision: owner });
+  }
+  return terms;
+}
