@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,11 +37,17 @@ def demo_server(extra_env: dict | None = None) -> Iterator[tuple[str, str]]:
         )
         try:
             password = _password(server)
+            # keep reading the access log, or the pipe fills and gunicorn's workers block writing to it
+            threading.Thread(target=server.stdout.read, daemon=True).start()
             _wait_for_port(port)
             yield f"http://127.0.0.1:{port}", password
         finally:
-            os.killpg(server.pid, signal.SIGINT)  # gunicorn: quick shutdown
-            server.wait(timeout=30)
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
 
 
 def _password(server: subprocess.Popen) -> str:

@@ -321,6 +321,18 @@ def db_upgrade() -> None:
         click.echo("database is at the latest revision")
 
 
+def gunicorn_command(bind: str, *, workers: int, threads: int = 4) -> list[str]:
+    """The gunicorn command line of the service, for `drafting serve` and for tests of the real server.
+
+    Threaded workers (gthread): an idle keep-alive connection, which browsers open ahead of need, holds one thread
+    for a while, not a whole worker, so a browser cannot stall the server by opening sockets it does not use yet.
+    """
+    return [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
+            "--worker-class", "gthread", "--threads", str(threads), "--access-logfile", "-",
+            # gunicorn 27 opens a control socket at one fixed path per user; servers on one machine would share it
+            "--no-control-socket", "drafting:create_app(warm=True)"]
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -345,9 +357,7 @@ def serve(host: str, port: int, workers: int, dev: bool, demo: bool) -> None:
 
         create_app().run(host=host, port=port, debug=True)
         return
-    args = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--access-logfile", "-", "--no-control-socket", "drafting:create_app(warm=True)"]
-    os.execv(sys.executable, args)  # noqa: S606 - replace this process with gunicorn
+    os.execv(sys.executable, gunicorn_command(f"{host}:{port}", workers=workers))  # noqa: S606 - replace this process with gunicorn
 
 
 @main.command("frbr")

@@ -9,11 +9,12 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from drafting.cli import gunicorn_command
 
 REPO = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -108,10 +109,7 @@ class Server:
                 "PYTHONUNBUFFERED": "1",
                 **self.env,
             }
-            command = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{self.port}",
-                       "--workers", str(self.workers), "--graceful-timeout", "2",
-                       # gunicorn 27 opens a control socket at one fixed path per user; servers would share it
-                       "--no-control-socket", "drafting:create_app(warm=True)"]
+            command = [*gunicorn_command(f"{HOST}:{self.port}", workers=self.workers), "--graceful-timeout", "2"]
             with open(self.log_path, "wb") as log:
                 self.process = subprocess.Popen(
                     command, cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT,
