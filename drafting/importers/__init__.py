@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from drafting.errors import UnsupportedMediaTypeError
+from drafting.errors import InvalidDocumentError, UnsupportedMediaTypeError
 
-from .text import DOC_TYPES, ImportResult, import_bytes, import_text
+from .cleanup import decode
+from .text import DOC_TYPES, ImportResult, import_text
 
 TEXT_PLAIN = "text/plain"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -17,11 +18,18 @@ EXTENSIONS = {".txt": TEXT_PLAIN, ".text": TEXT_PLAIN, ".docx": DOCX}
 def import_upload(data: bytes, media_type: str, **options) -> ImportResult:
     """Import an uploaded file by its media type: text/plain (UTF-8) or .docx."""
     if media_type == TEXT_PLAIN:
-        return import_bytes(data, **options)
+        text = decode(data)
+        if not text.strip():
+            # an empty body (a client that sent nothing, a chunked body a server dropped) must not become a document
+            found = "only white space" if data else "an empty upload"
+            raise InvalidDocumentError(f"expected text to import, found {found}")
+        return import_text(text, **options)
     if media_type == DOCX:
         from .docx import docx_to_text
 
         extracted = docx_to_text(data, max_uncompressed=DOCX_MAX_UNCOMPRESSED)
+        if not extracted.text.strip():
+            raise InvalidDocumentError("expected text to import, found a .docx without any")
         result = import_text(extracted.text, **options)
         result.report["notes"] = list(extracted.notes) + result.report["notes"]
         return result

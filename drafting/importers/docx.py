@@ -28,6 +28,9 @@ STYLES_PART = "word/styles.xml"
 EXPECTED_DOCX = "expected a .docx (a zip with word/document.xml)"
 
 MAX_COMPRESSION_RATIO = 100
+# WordprocessingML is far denser markup than AKN (Word's own styles.xml spends 15 bytes per tag or attribute): the
+# parts get a markup budget of their own, about what the parser allowed before markup was counted.
+WORDML_BYTES_PER_MARKUP = 12
 RATIO_CHECKED_ABOVE = 1024 * 1024  # small parts compress well without being dangerous
 
 # Transitional (what Word writes by default) and Strict Office Open XML.
@@ -72,7 +75,7 @@ class DocxText:
 
 def docx_to_text(data: bytes, *, max_uncompressed: int = 50 * 1024 * 1024, max_entries: int = 2000) -> DocxText:
     """Return the text of a .docx upload: one paragraph per line, blank lines between, numbering rendered."""
-    limits = ParseLimits(max_bytes=max_uncompressed)
+    limits = ParseLimits(max_bytes=max_uncompressed, max_markup=max_uncompressed // WORDML_BYTES_PER_MARKUP)
     with _open_package(data, max_uncompressed=max_uncompressed, max_entries=max_entries) as package:
         parts = set(package.namelist())
         document = _parse_part(package, DOCUMENT_PART, limits)
