@@ -1,7 +1,8 @@
-"""Tables of the store: users and their API tokens, documents (works) and their append-only versions.
+"""Tables of the store: users and their API tokens, documents (works) and their append-only versions, and the
+append-only audit log.
 
 Every timestamp is timezone-aware UTC in Python, whatever the database keeps (SQLite has no time zones).
-Migration 0001_initial creates exactly these tables; a test compares the two.
+Migrations 0001_initial and 0002_audit_and_access create exactly these tables; a test compares the two.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 ROLES = ("viewer", "drafter", "admin")
+# shared: every signed-in user reads it, drafters write it; private: only its owner (created_by) and admins
+VISIBILITIES = ("shared", "private")
 
 # Stable constraint names, so that migrations can refer to them on every backend.
 NAMING_CONVENTION = {
@@ -109,6 +112,7 @@ class Document(Base):
     __tablename__ = "documents"
     __table_args__ = (
         CheckConstraint("latest_version >= 1", name="latest_version_positive"),
+        CheckConstraint("visibility IN ('shared', 'private')", name="visibility"),
         Index("ix_documents_jurisdiction_doc_type", "jurisdiction", "doc_type"),
     )
 
@@ -126,6 +130,10 @@ class Document(Base):
     latest_version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(80))
+    visibility: Mapped[str] = mapped_column(String(16), default="shared", server_default="shared")
+    # A deleted work is kept with its versions (and its audit trail) but is gone for every reader.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by: Mapped[str | None] = mapped_column(String(80))
 
     versions: Mapped[list[Version]] = relationship(
         back_populates="document",
@@ -166,3 +174,25 @@ class Version(Base):
 
     def __repr__(self) -> str:
         return f"Version(document_id={self.document_id!r}, number={self.number!r})"
+
+
+class AuditEvent(Base):
+    """Who did what to which document or account, and when; rows are appended, never changed or removed.
+
+    Written in the transaction of the change it records. The migration adds database triggers that refuse UPDATE
+    and DELETE, so that not even a bug in this code can rewrite the log.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str | None] = mapped_column(String(80), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    # No foreign key: the log outlives what it names.
+    document_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    version: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    def __repr__(self) -> str:
+        return f"AuditEvent(id={self.id!r}, action={self.action!r}, actor={self.actor!r})"

@@ -2,12 +2,14 @@
 
 They never commit: the caller's `Database.session()` block is the transaction. Absence that is normal returns
 None; a write that clashes with what is stored raises ConflictError or StaleVersionError, and leaves the session
-usable (the failed statement is undone through a savepoint).
+usable (the failed statement is undone through a savepoint). The audit log has an append function and a read
+function, and nothing that changes or removes its rows.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -15,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 
 from drafting.errors import ConflictError, DraftingError, NotFoundError, StaleVersionError
-from drafting.store.models import ROLES, ApiToken, Document, User, Version, utcnow
+from drafting.store.models import ROLES, VISIBILITIES, ApiToken, AuditEvent, Document, User, Version, utcnow
 
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
@@ -108,8 +110,10 @@ def create_document(
     message: str | None,
     valid: bool,
     validation: dict[str, Any],
+    visibility: str = "shared",
 ) -> Version:
     """Add a work and its version 1; ConflictError if a unique work URI is already stored."""
+    _check_visibility(visibility)
     work_key = frbr_work_uri if work_uri_is_unique else None
     if work_key is not None and _work_key_taken(session, work_key):
         raise _work_exists(frbr_work_uri)
@@ -124,6 +128,7 @@ def create_document(
         date=date,
         latest_version=1,
         created_by=author,
+        visibility=visibility,
     )
     version = Version(
         document=document,
@@ -258,9 +263,17 @@ def list_documents(
     q: str | None = None,
     offset: int = 0,
     limit: int = 50,
+    include_private: bool = True,
+    owner: str | None = None,
 ) -> tuple[list[Document], int]:
-    """Return one page of documents ordered by id, and how many match in all."""
-    conditions = []
+    """Return one page of live documents ordered by id, and how many match in all (private ones: see `_listed`).
+
+    Filters are bound parameters, `q` matches itself (LIKE wildcards escaped), and offset and limit are clamped.
+    """
+    if _unmatchable(jurisdiction, doc_type, q):
+        return [], 0
+    offset, limit = _page_bounds(offset, limit)
+    conditions = _listed(include_private, owner)
     if jurisdiction is not None:
         conditions.append(Document.jurisdiction == jurisdiction)
     if doc_type is not None:
@@ -274,12 +287,121 @@ def list_documents(
     return list(documents), total
 
 
+MAX_PAGE_SIZE = 1000
+MAX_OFFSET = 2**31 - 1
+
+
+def _page_bounds(offset: int, limit: int) -> tuple[int, int]:
+    """Clamp a page to what SQL takes and the service serves: offset 0..2^31-1, limit 1..1000."""
+    return min(max(int(offset), 0), MAX_OFFSET), min(max(int(limit), 1), MAX_PAGE_SIZE)
+
+
+def _unmatchable(*filters: str | None) -> bool:
+    """Tell whether a text filter holds NUL: no stored text does (XML cannot), and PostgreSQL refuses it in SQL."""
+    return any(text is not None and "\x00" in text for text in filters)
+
+
+def set_visibility(session: Session, document: Document, visibility: str) -> Document:
+    """Make a document shared or private."""
+    _check_visibility(visibility)
+    document.visibility = visibility
+    session.flush()
+    return document
+
+
+def mark_deleted(session: Session, document_id: int, *, base_version: int, by: str | None) -> Document:
+    """Mark a live document deleted (its versions stay) if base_version is its latest; StaleVersionError otherwise.
+
+    Its work URI is released, so that the work can be created again.
+    """
+    document = session.scalars(
+        select(Document).where(Document.id == document_id).with_for_update().execution_options(populate_existing=True)
+    ).one_or_none()
+    if document is None or document.deleted_at is not None:
+        raise NotFoundError(f"no document with id {document_id}", extra={"document_id": document_id})
+    if base_version != document.latest_version:
+        raise _stale(base_version, document.latest_version)
+    document.deleted_at = utcnow()
+    document.deleted_by = by
+    document.work_key = None
+    session.flush()
+    return document
+
+
+def _listed(include_private: bool, owner: str | None) -> list:
+    """The conditions of a listing: live documents only; private ones only when include_private, or to their owner."""
+    conditions = [Document.deleted_at.is_(None)]
+    if not include_private:
+        shared = Document.visibility == "shared"
+        # a None owner would compare as IS NULL and show the private documents that have no creator
+        conditions.append(shared if owner is None else shared | (Document.created_by == owner))
+    return conditions
+
+
+# --- the audit log ----------------------------------------------------------------------------------------------
+
+
+def add_audit_event(
+    session: Session,
+    action: str,
+    *,
+    actor: str | None,
+    document_id: int | None = None,
+    version: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append an event to the audit log, in the caller's transaction (so it stands or falls with the change)."""
+    event = AuditEvent(action=action, actor=actor, document_id=document_id, version=version, detail=detail or {})
+    session.add(event)
+    session.flush()
+    return event
+
+
+def list_audit_events(
+    session: Session,
+    *,
+    document_id: int | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[AuditEvent], int]:
+    """Return one page of audit events, newest first, and how many match in all."""
+    conditions = []
+    if document_id is not None:
+        conditions.append(AuditEvent.document_id == document_id)
+    if actor is not None:
+        conditions.append(AuditEvent.actor == actor)
+    if action is not None:
+        conditions.append(AuditEvent.action == action)
+    if since is not None:
+        conditions.append(AuditEvent.at >= since)
+    total = session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions)) or 0
+    events = session.scalars(
+        select(AuditEvent)
+        .where(*conditions)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(events), total
+
+
 # --- helpers ----------------------------------------------------------------------------------------------------
 
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
         raise DraftingError(f"expected a role among {', '.join(ROLES)}; found {role!r}", extra={"role": role})
+
+
+def _check_visibility(visibility: str) -> None:
+    if visibility not in VISIBILITIES:
+        raise DraftingError(
+            f"expected a visibility among {', '.join(VISIBILITIES)}; found {visibility!r}",
+            extra={"visibility": visibility},
+        )
 
 
 def _require_user(session: Session, name: str) -> User:
@@ -321,10 +443,16 @@ def list_library(
     q: str | None = None,
     offset: int = 0,
     limit: int = 50,
+    include_private: bool = True,
+    owner: str | None = None,
 ) -> tuple[list[tuple[Document, bool, Any]], int]:
-    """Return one page of documents, each with its latest version's validity and save time (most recently saved
-    first), and how many match in all; one query for the page, whatever its length."""
-    conditions = []
+    """Return one page of live documents, each with its latest version's validity and save time (most recently
+    saved first), and how many match in all; one query for the page, whatever its length. Filters and the page
+    are treated as in list_documents."""
+    if _unmatchable(jurisdiction, kind, q):
+        return [], 0
+    offset, limit = _page_bounds(offset, limit)
+    conditions = _listed(include_private, owner)
     if jurisdiction is not None:
         conditions.append(Document.jurisdiction == jurisdiction)
     if kind is not None:
@@ -347,10 +475,16 @@ def list_library(
     return [(row[0], row[1], row[2]) for row in rows], total
 
 
-def library_facets(session: Session) -> tuple[list[str], list[str]]:
-    """Return the kinds and the jurisdictions of the stored documents, each sorted, for the library's filters."""
-    kinds = session.scalars(select(document_kind()).distinct().order_by(document_kind())).all()
+def library_facets(
+    session: Session, *, include_private: bool = True, owner: str | None = None
+) -> tuple[list[str], list[str]]:
+    """Return the kinds and the jurisdictions of the listed documents, each sorted, for the library's filters."""
+    listed = _listed(include_private, owner)
+    kinds = session.scalars(select(document_kind()).where(*listed).distinct().order_by(document_kind())).all()
     jurisdictions = session.scalars(
-        select(Document.jurisdiction).where(Document.jurisdiction.is_not(None)).distinct().order_by(Document.jurisdiction)
+        select(Document.jurisdiction)
+        .where(Document.jurisdiction.is_not(None), *listed)
+        .distinct()
+        .order_by(Document.jurisdiction)
     ).all()
     return list(kinds), list(jurisdictions)
