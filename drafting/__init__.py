@@ -9,26 +9,36 @@ if TYPE_CHECKING:
 
 
 def create_app(config: dict | None = None, *, warm: bool = False) -> Flask:
-    """Build the Flask application: settings, database, API, web pages, error handlers.
+    """Build the Flask application: settings, database, API, web pages, error handlers, rate limits.
 
     `warm` loads the AKN schemas at once, so that no request of a server pays for it (servers set it; tests don't).
+    Outside development (DRAFTING_ENV) it refuses, with a ConfigurationError, to start without a strong SECRET_KEY.
     """
     from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
 
     from drafting import api, web
-    from drafting.config import load_settings
+    from drafting.api.http import check_body_media_type
+    from drafting.config import load_settings, secret_key
     from drafting.store import Database
+    from drafting.web.security import check_session_csrf, init_rate_limits
 
     app = Flask(__name__, static_folder="../static", static_url_path="/static")
     app.config.from_mapping(load_settings())
     app.config.update(config or {})
+    app.config["SECRET_KEY"] = secret_key(app.config)
     # Werkzeug hands out at most MAX_CONTENT_LENGTH bytes of a chunked body without complaint; one byte of
     # headroom lets read_body() see that a body went past the upload limit and answer 413.
     app.config["MAX_CONTENT_LENGTH"] = app.config["DRAFTING_MAX_UPLOAD_BYTES"] + 1
+    if proxies := app.config["DRAFTING_TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     database = Database(app.config["DATABASE_URL"])
     app.extensions["drafting.database"] = database
     api.init_app(app)
     web.init_app(app)
+    init_rate_limits(app)
+    app.before_request(check_session_csrf)
+    app.before_request(check_body_media_type)
     if warm:
         from drafting import akn
 

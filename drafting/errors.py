@@ -175,6 +175,13 @@ class ConfigurationError(DraftingError):
     rule = "configuration"
 
 
+class BackupError(DraftingError):
+    """A backup or a restore cannot be made as asked (no SQLite store, an existing file, a damaged copy)."""
+
+    title = "Backup or restore refused"
+    rule = "backup"
+
+
 def problem_document(error: DraftingError, *, instance: str | None = None) -> dict:
     """Return the RFC 9457 problem details for an error (plain data; the HTTP layer sends it)."""
     body = {
@@ -188,3 +195,31 @@ def problem_document(error: DraftingError, *, instance: str | None = None) -> di
         body["instance"] = instance
     body.update(error.extra)
     return body
+
+
+class RateLimitedError(DraftingError):
+    """Too many attempts of a guarded action (signing in, issuing tokens) from one client or for one account."""
+
+    status = 429
+    title = "Too many requests"
+    rule = "rate-limited"
+
+
+class BusyError(DraftingError):
+    """Heavy work cannot start now: every slot for heavy jobs is taken (try again after `retry_after` seconds)."""
+
+    status = 503
+    title = "Busy with other heavy work"
+    rule = "busy"
+
+    def __init__(self, detail: str, *, retry_after: int, extra: dict | None = None):
+        super().__init__(detail, extra={"retry_after": retry_after, **(extra or {})})
+        self.retry_after = retry_after
+
+
+class WorkTooLargeError(DraftingError):
+    """A job would cost more than any single request may (its estimate is above the heavy-work ceiling)."""
+
+    status = 413
+    title = "Too much work for one request"
+    rule = "too-costly"

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 
 from flask import current_app, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 
-from drafting.api.schemas import ImportQuerySchema
+from drafting.api.schemas import MAX_ID, ImportQuerySchema
 from drafting.errors import (
+    DraftingError,
     NotAcceptableError,
     PreconditionRequiredError,
     RequestTooLargeError,
     StaleVersionError,
+    TextEncodingError,
     UnsupportedMediaTypeError,
 )
 from drafting.importers import EXTENSIONS
@@ -22,6 +26,42 @@ from drafting.importers import EXTENSIONS
 AKN_XML = "application/akn+xml"
 XML_TYPES = (AKN_XML, "application/xml", "text/xml")
 MULTIPART = "multipart/form-data"
+
+
+class IdConverter(IntegerConverter):
+    """`<id:...>` in a URL: a document id or version number. One outside the stored range names nothing: 404 at
+    routing, before it can reach SQL (a ValidationError would make werkzeug answer 405 for the path's other rules)."""
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 1 <= number <= MAX_ID:
+            raise NotFound(f"no document or version numbered {number}; they go from 1 to {MAX_ID}")
+        return number
+
+
+def id_parameter_schema(converter: IdConverter) -> dict:
+    """Document an `<id:...>` path parameter in OpenAPI."""
+    return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+FORMS = (MULTIPART, "application/x-www-form-urlencoded")
+NUL = "\x00"
+
+
+def check_text_parameters() -> None:
+    """Before any API view: refuse a path segment, query parameter or form field that holds a NUL character, which
+    PostgreSQL can neither store nor search for (and XML cannot hold)."""
+    if not request.path.startswith("/api/"):
+        return
+    places = [("path", (request.view_args or {}).items()), ("query", request.args.items(multi=True))]
+    if request.mimetype in FORMS:
+        places.append(("form", request.form.items(multi=True)))
+    for place, items in places:
+        for name, value in items:
+            at = value.find(NUL) if isinstance(value, str) else -1
+            if at >= 0:
+                raise TextEncodingError(f"expected text without NUL characters, found one in the {place} "
+                                        f"parameter {name[:100]!r} at character {at}")
 
 
 def read_body() -> bytes:
@@ -43,6 +83,65 @@ def read_body() -> bytes:
     if size > limit:
         raise RequestTooLargeError(f"the body is larger than the limit of {limit} bytes")
     return b"".join(chunks)
+
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# Python's JSON parser recurses once per level and fails near its recursion limit (about 1,000 levels); below
+# this many brackets no document can come close, so the common request is not parsed twice.
+_BRACKETS_CHECKED_ABOVE = 256
+
+
+def check_json_body() -> None:
+    """Before any view: refuse a JSON body that goes past the upload limit (chunked, Werkzeug would cut it at the
+    limit and the view would parse what is left as if it were whole), that nests deeper than JSON can be parsed, or
+    that carries a string no UTF-8 document can hold (an escaped lone surrogate such as \\ud800).
+    Malformed JSON is left to the view's schema, which says what is wrong with it."""
+    if request.method not in BODY_METHODS or not request.is_json:
+        return
+    limit = current_app.config["DRAFTING_MAX_UPLOAD_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestTooLargeError(f"the body is {request.content_length} bytes; the limit is {limit}")
+    try:
+        data = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise RequestTooLargeError(f"the body is larger than the limit of {limit} bytes") from None
+    if len(data) > limit:
+        raise RequestTooLargeError(f"the body is larger than the limit of {limit} bytes")
+    if b"\\u" not in data and data.count(b"[") + data.count(b"{") <= _BRACKETS_CHECKED_ABOVE:
+        return
+    try:
+        document = json.loads(data)
+    except RecursionError:
+        raise DraftingError("expected a JSON body, found one that nests too deeply to parse") from None
+    except ValueError:
+        return
+    _check_json_strings(document)
+
+
+def _check_json_strings(document) -> None:
+    """Refuse the first string (key or value) of a parsed JSON document that cannot be encoded as UTF-8."""
+    pending = [("", document)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _require_utf8(key, path or "the body", "a key")
+                pending.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            _require_utf8(value, path or "the body", "the string")
+
+
+def _require_utf8(text: str, where: str, what: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        character = f"\\u{ord(text[error.start]):04x}"
+        raise TextEncodingError(
+            f"expected Unicode text in JSON, found {what} at {where[:200]} with a lone surrogate {character} at "
+            f"character {error.start}, which no UTF-8 text can hold"
+        ) from None
 
 
 def media_type() -> str:
@@ -134,3 +233,30 @@ def html_report_policy(body: bytes) -> str:
     )
     return (f"default-src 'none'; style-src {hashes or chr(39) + 'none' + chr(39)}; img-src data:; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", MULTIPART)
+
+
+def check_body_media_type() -> None:
+    """Refuse (415) a body whose media type the endpoint does not read, before the endpoint parses it: JSON for the
+    API endpoints whose schema reads a JSON body, form types for the browser pages. Endpoints that read other bodies
+    (AKN, text, Word) check their own with require_media_type."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE") or not _has_body():
+        return
+    if request.blueprint == "web":
+        require_media_type(*FORM_TYPES)
+    elif _reads_json_body(current_app.view_functions.get(request.endpoint or "")):
+        found = media_type()
+        if found != "application/json" and not (found.startswith("application/") and found.endswith("+json")):
+            raise UnsupportedMediaTypeError(f"expected a body of type application/json, found {found or 'none'}")
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
+def _reads_json_body(view) -> bool:
+    """Tell whether a view's flask-smorest arguments include a JSON body."""
+    parameters = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(isinstance(parameter, dict) and parameter.get("in") == "json" for parameter in parameters)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, json, request
+from flask import Flask, current_app, json, render_template, request
+from flask_limiter import RateLimitExceeded
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from drafting.errors import DraftingError, problem_document
+from drafting.errors import DraftingError, RateLimitedError, problem_document
+from drafting.web.security import SIGN_IN_ENDPOINT, retry_after
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -67,6 +69,19 @@ def handle_http_exception(error: HTTPException):
     return problem_response(body, status, headers)
 
 
+def handle_rate_limited(error: RateLimitExceeded):
+    """429 with Retry-After: the sign-in page again with a message people can read, else problem+json."""
+    seconds = retry_after()
+    headers = {"Retry-After": str(seconds)}
+    wait = f"{seconds} second{'s' if seconds != 1 else ''}"
+    if request.endpoint == SIGN_IN_ENDPOINT:
+        message = f"Too many sign-in attempts. Wait {wait}, then try again."
+        return render_template("login.html", error=message), 429, headers
+    problem = RateLimitedError(f"too many requests of this kind (the limit is {error.description}); "
+                               f"try again in {wait}", extra={"retry_after": seconds})
+    return problem_response(problem_document(problem, instance=request.path), 429, headers)
+
+
 def handle_schema_error(error: ValidationError):
     messages = {"json": error.messages}
     body = {
@@ -110,5 +125,6 @@ def init_app(app: Flask) -> None:
     """Register the problem+json handlers."""
     app.register_error_handler(DraftingError, handle_drafting_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(RateLimitExceeded, handle_rate_limited)
     app.register_error_handler(ValidationError, handle_schema_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint, abort, current_app
+
+from drafting.api.schemas import MAX_ID
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -10,3 +12,18 @@ bp = Blueprint("web", __name__, template_folder="templates")
 def database():
     """The store of the running app."""
     return current_app.extensions["drafting.database"]
+
+
+def stored_id(values, name: str) -> int | None:
+    """Read a document id or version number from query or form values: None when absent; 404 when it is not a
+    number the store can hold (a number past the database's integer range would otherwise reach SQL)."""
+    raw = values.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        number = int(raw)
+    except ValueError:
+        abort(404)
+    if not 1 <= number <= MAX_ID:
+        abort(404)
+    return number

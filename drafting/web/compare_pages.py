@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask import abort, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 
-from drafting import services
+from drafting import cache, services
+from drafting.api.redlines import work_budget
 from drafting.compare.html import INLINE, VIEWS
-from drafting.errors import NotFoundError
+from drafting.errors import BusyError, NotFoundError
 
-from .blueprint import bp
+from .blueprint import bp, stored_id
 from .blueprint import database as _database
-from .security import login_required
+from .security import login_required, signed_in
 
 MAX_DOCUMENTS = 1000  # the document picker lists this many; the one chosen is always among them
 DOWNLOADS = (
@@ -30,39 +31,45 @@ class Download(NamedTuple):
     url: str
 
 
-@bp.route("/documents/<int:document_id>/compare")
+@bp.route("/documents/<id:document_id>/compare")
 @login_required()
 def compare(document_id: int):
-    db = _database()
+    db, principal = _database(), signed_in()
     try:
-        document, versions = services.list_versions(db, document_id)
+        document, versions = services.list_versions(db, document_id, principal=principal)
     except NotFoundError:
         abort(404)
     args = request.args
     view = args.get("view", INLINE)
     page = {
         "document": document, "versions": versions, "view": view if view in VIEWS else INLINE, "views": VIEWS,
-        "against": args.get("against", type=int), "against_version": args.get("against_version", type=int),
-        "version": args.get("version", type=int), "against_document": document, "against_versions": versions,
-        "documents": services.list_documents(db, limit=MAX_DOCUMENTS)[0], "redline": None, "error": None,
+        "against": stored_id(args, "against"), "against_version": stored_id(args, "against_version"),
+        "version": stored_id(args, "version"), "against_document": document, "against_versions": versions,
+        "documents": services.list_documents(db, limit=MAX_DOCUMENTS, principal=principal)[0], "redline": None,
+        "error": None,
     }
     if page["against"] is None:
         return render_template("compare.html", **page)
     try:
-        page.update(_redline(db, document_id, page))
+        page.update(_redline(db, document_id, page, principal))
+    except BusyError as error:
+        # a very large comparison waits for the one heavy slot; say when to try again rather than queue it
+        page["error"] = f"{error.detail} Try again in {error.retry_after} seconds."
+        return render_template("compare.html", **page), 503, {"Retry-After": str(error.retry_after)}
     except NotFoundError as error:
         return render_template("compare.html", **{**page, "error": error.detail}), 404
     return render_template("compare.html", **page)
 
 
-def _redline(db, document_id: int, page: dict) -> dict:
+def _redline(db, document_id: int, page: dict, principal) -> dict:
     """Resolve the versions chosen ("latest" stays latest in the form), render the redline, link its downloads."""
     against = page["against"]
-    other, other_versions = services.list_versions(db, against)
-    old = services.get_document(db, against, page["against_version"]).version.number
-    new = services.get_document(db, document_id, page["version"]).version.number
+    other, other_versions = services.list_versions(db, against, principal=principal)
+    old = services.get_document(db, against, page["against_version"], principal=principal).version.number
+    new = services.get_document(db, document_id, page["version"], principal=principal).version.number
     redline = services.redline_fragment(db, services.RedlineSide(document_id=against, version=old),
-                                        services.RedlineSide(document_id=document_id, version=new), view=page["view"])
+                                        services.RedlineSide(document_id=document_id, version=new), view=page["view"],
+                                        principal=principal, cache=cache.for_app(current_app), budget=work_budget())
     # the downloads name the versions shown, so that a version saved meanwhile does not change what is downloaded
     downloads = tuple(
         Download(output_format, label, url_for(

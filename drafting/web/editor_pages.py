@@ -9,19 +9,19 @@ from drafting.api.schemas import MAX_COMPARED
 from drafting.errors import NotFoundError
 
 from .blueprint import bp, database
-from .security import login_required
+from .security import login_required, signed_in
 
 COMPARED_TYPES = frozenset({"act", "ordinance"})
 
 
-@bp.route("/documents/<int:document_id>/edit")
+@bp.route("/documents/<id:document_id>/edit")
 @login_required("drafter")
 def edit(document_id: int):
     try:
-        stored = services.get_document(database(), document_id)
+        stored = services.get_document(database(), document_id, principal=signed_in())
     except NotFoundError:
         abort(404)
-    others, _ = services.list_documents(database(), limit=200)
+    others, _ = services.list_documents(database(), limit=200, principal=signed_in())
     against = [other.id for other in others if other.id != document_id and other.doc_type in COMPARED_TYPES]
     return render_template("editor.html", document=stored.document, version=stored.version,
                            against=against[:MAX_COMPARED])

@@ -31,13 +31,14 @@ from drafting.errors import (
 )
 from drafting.importers import DOCX, EXTENSIONS, TEXT_PLAIN
 
-from .blueprint import bp
+from .blueprint import bp, stored_id
 from .blueprint import database as _database
 from .security import login_required, signed_in
 
 AKN_XML = "application/akn+xml"
 IMPORT_TYPES = {TEXT_PLAIN: "plain text", DOCX: "Word (.docx)", AKN_XML: "Akoma Ntoso XML"}
 PAGE_SIZE = 100
+MAX_PAGE = 10_000  # past it, offsets would only name empty pages
 # the fields of an import form other than the text or the file, and the multipart boundaries between them
 FORM_HEADROOM = 64 * 1024
 OPTION_FIELDS = ("type", "jurisdiction", "title")
@@ -54,10 +55,10 @@ def _choice(name: str, limit: int = 100) -> str | None:
 
 def _library_page(*, error: str | None = None, form: dict | None = None, status: int = 200):
     filters = {"type": _choice("type"), "jurisdiction": _choice("jurisdiction"), "q": _choice("q", 200)}
-    page_number = max(request.args.get("page", 1, type=int), 1)
+    page_number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     library = services.list_library(
         _database(), jurisdiction=filters["jurisdiction"], kind=filters["type"], q=filters["q"],
-        offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+        offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE, principal=signed_in(),
     )
     pages = max(ceil(library.total / PAGE_SIZE), 1)
     return render_template(
@@ -293,17 +294,19 @@ def import_save():
 # --- export -----------------------------------------------------------------------------------------------------
 
 
-@bp.route("/documents/<int:document_id>/export")
+@bp.route("/documents/<id:document_id>/export")
 @login_required()
 def export_document(document_id: int):
-    number = request.args.get("version", type=int)
+    number = stored_id(request.args, "version")
     try:
-        stored = services.get_document(_database(), document_id, number)
+        stored = services.get_document(_database(), document_id, number, principal=signed_in())
     except NotFoundError:
         abort(404)
     exported = failure = None
     try:
-        exported = services.export_document(_database(), document_id, stored.version.number)
+        # this page only says whether the export works; the download it links to is the export (and audited)
+        exported = services.export_document(_database(), document_id, stored.version.number,
+                                            principal=signed_in(), audited=False)
     except SchemaInvalidError as error:
         failure = {"detail": error.detail, **error.extra}
     return render_template("export.html", document=stored.document, version=stored.version, exported=exported,

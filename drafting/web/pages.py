@@ -7,9 +7,9 @@ from urllib.parse import urlparse
 from flask import abort, redirect, render_template, request, session, url_for
 
 from drafting import services
-from drafting.errors import DraftingError
+from drafting.errors import DraftingError, NotFoundError
 
-from .blueprint import bp
+from .blueprint import bp, stored_id
 from .blueprint import database as _database
 from .security import check_csrf, login_required, sign_in, signed_in
 
@@ -42,34 +42,38 @@ def logout():
     return redirect(url_for("web.login"))
 
 
-@bp.route("/documents/<int:document_id>")
+@bp.route("/documents/<id:document_id>")
 @login_required()
 def document(document_id: int):
     try:
-        stored = services.get_document(_database(), document_id)
+        stored = services.get_document(_database(), document_id, principal=signed_in())
     except DraftingError:
         abort(404)
     return render_template("document.html", document=stored.document, version=stored.version,
                            provisions=services.provisions_of(stored.version))
 
 
-@bp.route("/documents/<int:document_id>/history")
+@bp.route("/documents/<id:document_id>/history")
 @login_required()
 def history(document_id: int):
     try:
-        document, versions = services.list_versions(_database(), document_id)
+        document, versions = services.list_versions(_database(), document_id, principal=signed_in())
     except DraftingError:
         abort(404)
     return render_template("history.html", document=document, versions=versions)
 
 
-@bp.route("/documents/<int:document_id>/restore", methods=["POST"])
+@bp.route("/documents/<id:document_id>/restore", methods=["POST"])
 @login_required("drafter")
 def restore(document_id: int):
-    current = services.get_document(_database(), document_id)
-    number = request.form.get("version", type=int)
+    principal = signed_in()
+    try:
+        current = services.get_document(_database(), document_id, principal=principal)
+    except NotFoundError:
+        abort(404)
+    number = stored_id(request.form, "version")
     if not number:
         abort(400)
     services.restore_version(_database(), document_id, number, base_version=current.version.number,
-                             author=signed_in().name)
+                             author=principal.name, principal=principal)
     return redirect(url_for("web.history", document_id=document_id))
