@@ -15,6 +15,20 @@ from .namespaces import akn, xpath
 JURISDICTION = re.compile(r"^[a-z]{2}(-[a-z0-9]+)*$")
 DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 
+# The longest identity the service keeps (what its store holds): a longer one is refused, never cut. A work URI
+# leaves room for the "/eng@2026-11-26" that every expression URI of the work adds to it.
+MAX_EXPRESSION_URI = 512
+MAX_WORK_URI = 480
+IDENTITY_LIMITS = (
+    ("work_uri", "FRBR work URI", MAX_WORK_URI),
+    ("expression_uri", "FRBR expression URI", MAX_EXPRESSION_URI),
+    ("doc_type", "document type", 64),
+    ("name", "document name", 64),
+    ("jurisdiction", "jurisdiction", 64),
+    ("number", "number", 200),
+    ("date", "date", 32),
+)
+
 
 @dataclass(frozen=True)
 class Identification:
@@ -77,7 +91,7 @@ def read_identification(root: etree._Element) -> Identification:
         date = uri.date
     except ValueError:
         pass
-    return Identification(
+    identification = Identification(
         work_uri=work_uri.removesuffix("/!main"),
         expression_uri=_value(ident, "akn:FRBRExpression/akn:FRBRuri"),
         manifestation_uri=_value(ident, "akn:FRBRManifestation/akn:FRBRthis"),
@@ -89,6 +103,11 @@ def read_identification(root: etree._Element) -> Identification:
         language=_value(ident, "akn:FRBRExpression/akn:FRBRlanguage", "language"),
         title=read_title(root),
     )
+    for field, what, limit in IDENTITY_LIMITS:
+        value = getattr(identification, field)
+        if value is not None and len(value) > limit:
+            raise InvalidDocumentError(f"expected a {what} of at most {limit} characters, found {len(value)}")
+    return identification
 
 
 def read_title(root: etree._Element) -> str:

@@ -17,6 +17,8 @@ from .parse import parse_akn
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "akn_templates"
 NUMBER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+# characters that XML 1.0 cannot hold: C0 controls other than tab, newline and return; lone surrogates; U+FFFE/F
+NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ def build_document(name: str, *, title: str, jurisdiction: str, number: str, dat
     title = " ".join((title or "").split())
     if not title:
         raise TemplateError("expected a title, found an empty one")
+    if found := NOT_XML_CHARACTER.search(title):
+        raise TemplateError(f"expected a title of printable text, found the character U+{ord(found[0]):04X}")
     kind = TEMPLATES.get(name)
     root = load_template(name)
     work_uri = f"/akn/{jurisdiction}/{kind.uri_path}/{date[:4]}/{slug_number(number)}"

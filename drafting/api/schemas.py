@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from datetime import UTC
+
+from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 from webargs.fields import DelimitedList
 
+from drafting.akn.frbr import MAX_WORK_URI
 from drafting.akn.templates import template_names
+from drafting.compare.model import STATUSES
+
+# ids and version numbers are stored as PostgreSQL `integer`: a larger one names nothing (and must not reach SQL)
+MAX_ID = 2**31 - 1
+ID_RANGE = validate.Range(min=1, max=MAX_ID)
+# what a database can store: no NUL (PostgreSQL refuses it) and no lone surrogate (no UTF-8 can encode it)
+STORABLE = validate.Regexp(r"^[^\x00\ud800-\udfff]*$", error="expected text without NUL characters or lone "
+                                                              "surrogates, which no database can store")
+JURISDICTION = validate.Regexp(r"^[a-z]{2}(-[a-z0-9]+)*$", error="expected a jurisdiction code such as us-ma")
+# an eId is AKN's noWhiteSpace: no spaces, and (being XML) no control characters, surrogates or U+FFFE/U+FFFF
+EID = validate.Regexp(r"^[^\s\x00-\x1f\ud800-\udfff\ufffe\uffff]{1,500}$",
+                      error="expected an eId such as sec_3__subsec_b: 1 to 500 characters, no spaces or control "
+                            "characters")
 
 
 class ProblemSchema(Schema):
+    class Meta:
+        # RFC 9457 problem details carry extension members (current_etag, validation, ...): allowed, not listed
+        unknown = INCLUDE
+
     type = fields.String()
     title = fields.String()
     status = fields.Integer()
     detail = fields.String()
     rule = fields.String(metadata={"description": "the rule the request broke"})
     instance = fields.String()
+    errors = fields.Dict(metadata={"description": "for a request that does not match its schema: the messages "
+                                                 "by location and field"})
 
 
 class ValidationIssueSchema(Schema):
@@ -77,7 +99,7 @@ class ImportQuerySchema(Schema):
 
     type = fields.String(validate=validate.OneOf(["bill", "ordinance"]),
                          metadata={"description": "guessed from the text when absent"})
-    jurisdiction = fields.String(load_default="us", validate=validate.Regexp(r"^[a-z]{2}(-[a-z0-9]+)*$"))
+    jurisdiction = fields.String(load_default="us", validate=[JURISDICTION, validate.Length(max=64)])
     title = fields.String(validate=validate.Length(min=1, max=300))
     number = fields.String(validate=validate.Length(min=1, max=100))
     date = fields.String(validate=validate.Regexp(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
@@ -147,19 +169,19 @@ class TemplateRequestSchema(Schema):
     template = fields.String(required=True, validate=validate.OneOf(template_names()))
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
     jurisdiction = fields.String(
-        required=True, validate=validate.Regexp(r"^[a-z]{2}(-[a-z0-9]+)*$"),
-        metadata={"example": "us-ma"},
+        required=True, validate=[JURISDICTION, validate.Length(max=64)], metadata={"example": "us-ma"},
     )
     number = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    date = fields.String(validate=validate.Regexp(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), metadata={"example": "2026-11-26"})
+    date = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+                         metadata={"example": "2026-11-26", "description": "default: today"})
 
 
 class RenameRequestSchema(Schema):
     frbr_uri = fields.String(
-        required=True, validate=validate.Length(min=5, max=500),
+        required=True, validate=validate.Length(min=5, max=MAX_WORK_URI),
         metadata={"example": "/akn/us-ma/bill/2026/biometric-surveillance-moratorium"},
     )
-    message = fields.String(validate=validate.Length(max=1000))
+    message = fields.String(validate=[validate.Length(max=1000), STORABLE])
 
 
 class VersionSchema(Schema):
@@ -183,6 +205,13 @@ class SaveQuerySchema(Schema):
         unknown = EXCLUDE
 
     message = fields.String(validate=validate.Length(max=1000), metadata={"description": "what this version changes"})
+
+
+class ExportQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    version = fields.Integer(validate=ID_RANGE, metadata={"description": "default: the latest"})
 
 
 class ValidateQuerySchema(Schema):
@@ -216,7 +245,7 @@ class RoleChangeSchema(Schema):
 
 
 class TokenRequestSchema(Schema):
-    label = fields.String(validate=validate.Length(max=200))
+    label = fields.String(validate=[validate.Length(max=200), STORABLE])
 
 
 class NewTokenSchema(Schema):
@@ -228,8 +257,8 @@ REDLINE_FORMATS = ["json", "html", "akn", "docx"]
 
 
 class RedlineSideSchema(Schema):
-    document = fields.Integer(validate=validate.Range(min=1))
-    version = fields.Integer(validate=validate.Range(min=1))
+    document = fields.Integer(validate=ID_RANGE)
+    version = fields.Integer(validate=ID_RANGE)
     akn = fields.String(validate=validate.Length(max=16 * 1024 * 1024), metadata={"description": "inline AKN XML"})
     text = fields.String(validate=validate.Length(max=16 * 1024 * 1024), metadata={"description": "plain text"})
 
@@ -257,9 +286,48 @@ class RedlineQuerySchema(Schema):
 
 
 class DocumentRedlineQuerySchema(RedlineQuerySchema):
-    against = fields.Integer(required=True, validate=validate.Range(min=1))
-    version = fields.Integer(validate=validate.Range(min=1))
-    against_version = fields.Integer(validate=validate.Range(min=1))
+    against = fields.Integer(required=True, validate=ID_RANGE)
+    version = fields.Integer(validate=ID_RANGE)
+    against_version = fields.Integer(validate=ID_RANGE)
+
+
+class RedlineDocumentSchema(Schema):
+    frbr_uri = fields.String(allow_none=True)
+    expression_uri = fields.String(allow_none=True)
+    title = fields.String()
+    doc_type = fields.String()
+    content_hash = fields.String()
+    document = fields.Integer(metadata={"description": "the stored document's id (absent for inline AKN or text)"})
+    version = fields.Integer(metadata={"description": "the stored version's number (absent for inline AKN or text)"})
+
+
+class RedlineEntrySchema(Schema):
+    old = fields.List(fields.String(), metadata={"description": "eIds in the old document"})
+    new = fields.List(fields.String(), metadata={"description": "eIds in the new document"})
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    element = fields.String(metadata={"example": "section"})
+    score = fields.Float()
+    old_num = fields.String(allow_none=True)
+    new_num = fields.String(allow_none=True)
+    labels = fields.List(fields.String(), metadata={"description": "changes a drafter cares about"})
+    diff = fields.List(fields.List(fields.String()), metadata={"description": "word diff of the own text: "
+                                                                             "[op, text] with op =, - or +"})
+    children = fields.List(fields.Nested(lambda: RedlineEntrySchema()))
+    old_heading = fields.String(allow_none=True)
+    new_heading = fields.String(allow_none=True)
+    heading_diff = fields.List(fields.List(fields.String()))
+    renumbered = fields.Boolean()
+    old_position = fields.Integer(allow_none=True, metadata={"description": "for a move: 1-based, among siblings"})
+    new_position = fields.Integer(allow_none=True)
+    possible_move = fields.Boolean()
+
+
+class RedlineSchema(Schema):
+    old = fields.Nested(RedlineDocumentSchema)
+    new = fields.Nested(RedlineDocumentSchema)
+    stats = fields.Dict(keys=fields.String(), metadata={"description": "counts of entries by status"})
+    alignment = fields.List(fields.Nested(RedlineEntrySchema))
+    defined_terms = fields.List(fields.Dict(), metadata={"description": "defined terms whose definition changed"})
 
 
 # --- safeguards -------------------------------------------------------------------------------------------------
@@ -270,7 +338,7 @@ MAX_COMPARED = 10
 
 class _AgainstMixin(Schema):
     against = DelimitedList(
-        fields.Integer(validate=validate.Range(min=1)), load_default=list,
+        fields.Integer(validate=ID_RANGE), load_default=list,
         validate=validate.Length(max=MAX_COMPARED),
         metadata={"description": "ids of stored documents to compare with, comma-separated (latest versions)"},
     )
@@ -282,7 +350,7 @@ class GapsQuerySchema(_AgainstMixin):
     class Meta:
         unknown = EXCLUDE
 
-    version = fields.Integer(validate=validate.Range(min=1), metadata={"description": "default: the latest"})
+    version = fields.Integer(validate=ID_RANGE, metadata={"description": "default: the latest"})
 
 
 class GapsUploadQuerySchema(ImportQuerySchema, _AgainstMixin):
@@ -344,15 +412,15 @@ class GapsResultSchema(Schema):
 
 
 class AdoptRequestSchema(Schema):
-    from_id = fields.Integer(required=True, data_key="from", validate=validate.Range(min=1),
+    from_id = fields.Integer(required=True, data_key="from", validate=ID_RANGE,
                              metadata={"description": "id of the stored document to adopt from"})
-    eId = fields.String(required=True, validate=validate.Length(min=1, max=500),
+    eId = fields.String(required=True, validate=EID,
                         metadata={"description": "the provision of that document", "example": "sec_16-62.3"})
-    from_version = fields.Integer(validate=validate.Range(min=1), metadata={"description": "default: the latest"})
-    after = fields.String(validate=validate.Length(min=1, max=500),
+    from_version = fields.Integer(validate=ID_RANGE, metadata={"description": "default: the latest"})
+    after = fields.String(validate=EID,
                           metadata={"description": "eId in the draft to insert after (default: before the "
                                                    "closing sections, else at the end)"})
-    message = fields.String(validate=validate.Length(max=1000))
+    message = fields.String(validate=[validate.Length(max=1000), STORABLE])
 
 
 class RenumberingSchema(Schema):
@@ -380,12 +448,12 @@ class AdoptResultSchema(DocumentSchema):
 class AdoptPreviewRequestSchema(Schema):
     akn = fields.String(required=True, validate=validate.Length(min=1, max=16 * 1024 * 1024),
                         metadata={"description": "the unsaved draft, as AKN XML"})
-    from_id = fields.Integer(required=True, validate=validate.Range(min=1),
+    from_id = fields.Integer(required=True, validate=ID_RANGE,
                              metadata={"description": "id of the stored document to adopt from"})
-    eId = fields.String(required=True, validate=validate.Length(min=1, max=500),
+    eId = fields.String(required=True, validate=EID,
                         metadata={"description": "the provision of that document", "example": "sec_16-62.3"})
-    from_version = fields.Integer(validate=validate.Range(min=1), metadata={"description": "default: the latest"})
-    after = fields.String(validate=validate.Length(min=1, max=500),
+    from_version = fields.Integer(validate=ID_RANGE, metadata={"description": "default: the latest"})
+    after = fields.String(validate=EID,
                           metadata={"description": "eId in the draft to insert after (default: before the "
                                                    "closing sections, else at the end)"})
 
@@ -405,7 +473,7 @@ MERGE_CHANGES = ["added", "deleted", "changed", "renumbered"]
 class MergeRequestSchema(Schema):
     akn = fields.String(required=True, validate=validate.Length(min=1, max=16 * 1024 * 1024),
                         metadata={"description": "the drafter's unsaved document, as AKN XML"})
-    base_version = fields.Integer(required=True, validate=validate.Range(min=1),
+    base_version = fields.Integer(required=True, validate=ID_RANGE,
                                   metadata={"description": "the version the drafter started from"})
     choices = fields.Dict(
         keys=fields.String(validate=validate.Length(min=1, max=600)),
@@ -414,7 +482,7 @@ class MergeRequestSchema(Schema):
         metadata={"description": "item key -> mine or theirs; items not named take their default"},
     )
     latest_version = fields.Integer(
-        validate=validate.Range(min=1),
+        validate=ID_RANGE,
         metadata={"description": "the latest_version of the answer the choices were made on: 412 when another "
                                  "save came since (merge again to see it)"},
     )
@@ -453,3 +521,74 @@ class MergeResultSchema(Schema):
                                                                   "save it with PUT and If-Match: etag"})
     latest_version = fields.Integer()
     etag = fields.String(metadata={"description": "the ETag of the latest version, quoted, for If-Match"})
+
+
+# --- access and the audit log -----------------------------------------------------------------------------------
+
+VISIBILITIES = ["shared", "private"]
+VISIBILITY_HELP = ("shared: every signed-in user reads it and drafters write it; private: only its owner (the user who "
+                   "created it) and admins; anyone else gets 404, as for a document that does not exist")
+
+
+class DocumentCreateQuerySchema(ImportQuerySchema):
+    class Meta:
+        unknown = EXCLUDE
+
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES),
+                               metadata={"description": f"default shared. {VISIBILITY_HELP}"})
+
+
+class TemplateCreateRequestSchema(TemplateRequestSchema):
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES),
+                               metadata={"description": "default shared (or the `visibility` query parameter)"})
+
+
+class VisibilityRequestSchema(Schema):
+    visibility = fields.String(required=True, validate=validate.OneOf(VISIBILITIES),
+                               metadata={"description": VISIBILITY_HELP})
+
+
+class DocumentAccessSchema(Schema):
+    id = fields.Integer()
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
+    owner = fields.String(attribute="created_by", allow_none=True,
+                          metadata={"description": "the user who created the document"})
+    version = fields.Integer(attribute="latest_version")
+
+
+AUDIT_PER_PAGE_MAX = 200
+
+
+class AuditQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    document = fields.Integer(validate=ID_RANGE, metadata={"description": "a document id"})
+    actor = fields.String(validate=validate.Length(min=1, max=80), metadata={"description": "a user name"})
+    action = fields.String(validate=validate.Length(min=1, max=64), metadata={"example": "document.saved"})
+    since = fields.AwareDateTime(default_timezone=UTC,
+                                 metadata={"description": "events at or after this time (ISO 8601; UTC if no offset)"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, metadata={"description": f"clamped to 1..{AUDIT_PER_PAGE_MAX}"})
+
+    @post_load
+    def clamp_per_page(self, data, **kwargs):
+        data["per_page"] = min(max(data["per_page"], 1), AUDIT_PER_PAGE_MAX)
+        return data
+
+
+class AuditEventSchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor = fields.String(allow_none=True, metadata={"description": "the user; null for the command line"})
+    action = fields.String(metadata={"example": "document.saved"})
+    document_id = fields.Integer(allow_none=True)
+    version = fields.Integer(allow_none=True)
+    detail = fields.Dict(metadata={"description": "what the action changed: message, from/to, filename, ..."})
+
+
+class AuditPageSchema(Schema):
+    items = fields.List(fields.Nested(AuditEventSchema), metadata={"description": "newest first"})
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()

@@ -20,6 +20,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from .words import PLAIN
+
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 STOPWORDS = frozenset(
     ["a", "an", "the", "of", "to", "in", "on", "by", "for", "or", "and", "any", "such", "this", "that", "with", "as",
@@ -114,12 +116,18 @@ class _Candidates:
     of_new: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
 
 
+def exact_key(node: Node) -> tuple:
+    """What two provisions share when they are identical all the way down: the whole text, and how it is divided
+    between heading, own text and each descendant (the same words in another structure are an edit, not a copy)."""
+    return node.full, (node.heading or "").translate(PLAIN), tuple(exact_key(child) for child in node.children)
+
+
 def _pair_exact(old, new, pairs, used_new, same_work) -> None:
-    by_text: dict[str, list[int]] = defaultdict(list)
+    by_text: dict[tuple, list[int]] = defaultdict(list)
     for index, node in enumerate(old):
-        by_text[node.full].append(index)
+        by_text[exact_key(node)].append(index)
     for new_index, node in enumerate(new):
-        candidates = by_text.get(node.full)
+        candidates = by_text.get(exact_key(node))
         if not candidates or not node.full:
             continue
         chosen = candidates[0]
