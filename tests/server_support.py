@@ -145,6 +145,42 @@ class Server:
                 continue
         return sorted(set(children))
 
+    def busy_worker_pids(self) -> list[int]:
+        """Return the workers that hold an open client connection on the server's port: those serving a request."""
+        connections = _established_socket_inodes(self.port)
+        busy = []
+        for pid in self.worker_pids():
+            sockets = set()
+            with contextlib.suppress(OSError):  # the worker exited, or closed a descriptor while we read them
+                for descriptor in Path(f"/proc/{pid}/fd").iterdir():
+                    with contextlib.suppress(OSError):
+                        sockets.add(os.readlink(descriptor))
+            if sockets & connections:
+                busy.append(pid)
+        return busy
+
+    def kill_workers(self, pids: Iterable[int] | None = None) -> list[int]:
+        """SIGKILL workers (all by default) and leave the master running, which starts new ones; return the pids."""
+        workers = self.worker_pids() if pids is None else list(pids)
+        for pid in workers:
+            _signal_pid(pid, signal.SIGKILL)
+        return workers
+
+    def wait_for_workers(
+        self, count: int, *, replacing: Iterable[int] = (), timeout: float = READY_SECONDS
+    ) -> list[int]:
+        """Wait until the master has `count` workers, none of them one of `replacing`; return their pids."""
+        gone = set(replacing)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"the gunicorn master exited; log:\n{self.log_tail()}")
+            workers = self.worker_pids()
+            if len(workers) == count and not gone & set(workers):
+                return workers
+            time.sleep(0.02)
+        raise RuntimeError(f"gunicorn did not get back to {count} new workers in {timeout} s; log:\n{self.log_tail()}")
+
     def kill(self) -> None:
         """SIGKILL every worker, then the master, then whatever else is left in the process group."""
         if self.process is None:
@@ -192,6 +228,22 @@ def _signal_pid(pid: int, sig: signal.Signals) -> None:
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
+
+
+def _established_socket_inodes(port: int) -> set[str]:
+    """Return the sockets ("socket:[inode]", as /proc/PID/fd links read) of established TCP connections to `port`."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local_port, state, inode = int(fields[1].rsplit(":", 1)[1], 16), fields[3], fields[9]
+            if local_port == port and state == "01":  # 01: ESTABLISHED
+                inodes.add(f"socket:[{inode}]")
+    return inodes
 
 
 def _group_alive(pgid: int) -> bool:
