@@ -1,5 +1,5 @@
 """The README's server for benchmarks and screenshots: `drafting serve --demo` (gunicorn, the sample documents)
-on a free port of 127.0.0.1, with a fresh SQLite database in a temporary folder."""
+on a free port of 127.0.0.1, with a fresh SQLite database in a temporary folder (or the database given)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,25 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+START_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class DemoServer:
+    """A running demo server: where it listens, the `demo` drafter's password and bearer token, its master's pid."""
+
+    url: str
+    port: int
+    password: str
+    token: str
+    pid: int
+    log: Path
 
 
 def free_port() -> int:
@@ -25,22 +40,34 @@ def free_port() -> int:
 @contextmanager
 def demo_server(extra_env: dict | None = None) -> Iterator[tuple[str, str]]:
     """Run the demo server; yield its base URL and the password of the `demo` drafter; stop it afterwards."""
+    with running_demo(extra_env) as server:
+        yield server.url, server.password
+
+
+@contextmanager
+def running_demo(extra_env: dict | None = None, *, database_url: str | None = None,
+                 workers: int | None = None) -> Iterator[DemoServer]:
+    """Run `drafting serve --demo` (on a fresh SQLite database unless `database_url` is given, whose tables are
+    then migrated and seeded in place); yield a DemoServer; stop the whole process group afterwards."""
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/demo.sqlite3", "DRAFTING_INSTANCE_PATH": folder,
-               **(extra_env or {})}
+        env = {**os.environ, "DATABASE_URL": database_url or f"sqlite:///{folder}/demo.sqlite3",
+               "DRAFTING_INSTANCE_PATH": folder, **(extra_env or {})}
         subprocess.run([sys.executable, "-m", "drafting.cli", "db", "upgrade"], env=env, check=True,
                        capture_output=True)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "drafting.cli", "serve", "--port", str(port), "--demo"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
-        )
+        command = [sys.executable, "-m", "drafting.cli", "serve", "--port", str(port), "--demo"]
+        if workers:
+            command += ["--workers", str(workers)]
+        # the access log goes to a file: a pipe would need a reader (or gunicorn blocks when it fills), and a
+        # reader would take CPU from the server during a load test
+        log = Path(folder) / "server.log"
+        with open(log, "wb") as output:
+            server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.DEVNULL,
+                                      stdin=subprocess.DEVNULL, start_new_session=True)
         try:
-            password = _password(server)
-            # keep reading the access log, or the pipe fills and gunicorn's workers block writing to it
-            threading.Thread(target=server.stdout.read, daemon=True).start()
+            password, token = _credentials(server, log)
             _wait_for_port(port)
-            yield f"http://127.0.0.1:{port}", password
+            yield DemoServer(f"http://127.0.0.1:{port}", port, password, token, server.pid, log)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -50,20 +77,23 @@ def demo_server(extra_env: dict | None = None) -> Iterator[tuple[str, str]]:
                 server.wait()
 
 
-def _password(server: subprocess.Popen) -> str:
-    deadline = time.monotonic() + 30
+def _credentials(server: subprocess.Popen, log: Path) -> tuple[str, str]:
+    """Read the sign-in password and the demo token that `drafting serve --demo` prints before gunicorn starts."""
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
-        line = server.stdout.readline()
-        match = re.search(r"sign in as demo / (\S+)\)", line)
-        if match:
-            return match.group(1)
-        if not line and server.poll() is not None:
+        text = log.read_text(errors="replace")
+        password = re.search(r"sign in as demo / (\S+)\)", text)
+        token = re.search(r"Demo token \(drafter\): (\S+)", text)
+        if password and token:
+            return password.group(1), token.group(1)
+        if server.poll() is not None:
             break
-    raise SystemExit("the demo server did not start")
+        time.sleep(0.05)
+    raise SystemExit(f"the demo server did not start; its output:\n{log.read_text(errors='replace')[-2000:]}")
 
 
 def _wait_for_port(port: int) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()

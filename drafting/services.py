@@ -9,25 +9,34 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import os
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 
+from sqlalchemy import Integer, and_, bindparam, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from drafting import akn, importers
 from drafting.akn.frbr import Identification
+from drafting.cache import Cache, MemoryCache
 from drafting.errors import (
+    BusyError,
     ConflictError,
     InvalidDocumentError,
     NotAcceptableError,
     NotFoundError,
+    PermissionDeniedError,
     SchemaInvalidError,
     StaleVersionError,
+    WorkTooLargeError,
 )
 from drafting.store import Database, repository
-from drafting.store.models import Document, Version
+from drafting.store.models import VISIBILITIES, AuditEvent, Document, Version
 
 ROLES = ("viewer", "drafter", "admin")
 TOKEN_PREFIX = "dft_"  # noqa: S105 - a visible prefix, not a secret
@@ -101,7 +110,9 @@ def validate_upload(data: bytes, *, strict: bool = True) -> dict:
     return report
 
 
-def _create(db: Database, prepared: PreparedDocument, *, author: str | None, message: str | None) -> StoredVersion:
+def _create(db: Database, prepared: PreparedDocument, *, author: str | None, message: str | None,
+            visibility: str = "shared") -> StoredVersion:
+    _check_visibility(visibility)
     ident = prepared.identification
     with db.session() as session:
         version = repository.create_document(
@@ -121,13 +132,19 @@ def _create(db: Database, prepared: PreparedDocument, *, author: str | None, mes
             message=message or "created",
             valid=prepared.valid,
             validation=prepared.report,
+            visibility=visibility,
+        )
+        repository.add_audit_event(
+            session, "document.created", actor=author, document_id=version.document.id, version=version.number,
+            detail={"message": version.message, "frbr_work_uri": ident.work_uri, "visibility": visibility},
         )
         return StoredVersion(document=version.document, version=version, report=prepared.report)
 
 
-def create_document_from_xml(db: Database, data: bytes, *, author: str | None, message: str | None = None):
+def create_document_from_xml(db: Database, data: bytes, *, author: str | None, message: str | None = None,
+                             visibility: str = "shared"):
     """Store an uploaded AKN document as version 1 of a new work (invalid ones are kept with their report)."""
-    return _create(db, prepare_upload(data), author=author, message=message or "uploaded")
+    return _create(db, prepare_upload(data), author=author, message=message or "uploaded", visibility=visibility)
 
 
 def import_document(data: bytes, media_type: str, options: dict) -> tuple[PreparedDocument, dict]:
@@ -137,14 +154,15 @@ def import_document(data: bytes, media_type: str, options: dict) -> tuple[Prepar
 
 
 def create_document_from_import(
-    db: Database, data: bytes, media_type: str, options: dict, *, author: str | None
+    db: Database, data: bytes, media_type: str, options: dict, *, author: str | None, visibility: str = "shared"
 ) -> StoredVersion:
     """Import text or .docx and store it as version 1 of a new work."""
     prepared, _ = import_document(data, media_type, options)
     if options.get("title"):
         # the title the uploader files it under, whatever the text prints
         prepared = replace(prepared, identification=replace(prepared.identification, title=options["title"]))
-    return _create(db, prepared, author=author, message=options.get("message") or f"imported from {media_type}")
+    return _create(db, prepared, author=author, message=options.get("message") or f"imported from {media_type}",
+                   visibility=visibility)
 
 
 def _import_options(options: dict) -> dict:
@@ -154,23 +172,30 @@ def _import_options(options: dict) -> dict:
 
 
 def create_document_from_template(
-    db: Database, template: str, *, title: str, jurisdiction: str, number: str, date: str | None, author: str | None
+    db: Database, template: str, *, title: str, jurisdiction: str, number: str, date: str | None, author: str | None,
+    visibility: str = "shared",
 ) -> StoredVersion:
     """Create a new, strictly valid document from a template."""
     root = akn.build_document(template, title=title, jurisdiction=jurisdiction, number=number, date=date)
-    return _create(db, prepare(root), author=author, message=f"created from the {template} template")
+    return _create(db, prepare(root), author=author, message=f"created from the {template} template",
+                   visibility=visibility)
 
 
 def save_version(
-    db: Database, document_id: int, data: bytes, *, base_version: int, author: str | None, message: str | None
+    db: Database, document_id: int, data: bytes, *, base_version: int, author: str | None, message: str | None,
+    principal: Principal | None = None,
 ) -> StoredVersion:
     """Append a new version of a work; the upload must name the same work and be based on the latest version."""
+    return _save(db, document_id, data, base_version=base_version, author=author, message=message,
+                 principal=principal, action="document.saved")
+
+
+def _save(
+    db: Database, document_id: int, data: bytes, *, base_version: int, author: str | None, message: str | None,
+    principal: Principal | None, action: str, detail: dict | None = None,
+) -> StoredVersion:
     parsed = akn.parse_akn(data)
-    with db.session() as session:
-        document = repository.get_document(session, document_id)
-        if document is None:
-            raise NotFoundError(f"no document with id {document_id}")
-        work_uri = document.frbr_work_uri
+    work_uri = check_access(db, document_id, principal).frbr_work_uri
     ident = akn.read_identification(parsed.root)
     if ident.work_uri != work_uri:
         raise ConflictError(
@@ -182,16 +207,17 @@ def save_version(
         akn.set_identity(parsed.root, work_uri, expression_date=_today(), language=ident.language or "eng")
     return _append_version(
         db, document_id, prepare(parsed.root, notes=parsed.notes),
-        base_version=base_version, author=author, message=message,
+        base_version=base_version, author=author, message=message, principal=principal, action=action, detail=detail,
     )
 
 
 def rename_document(
-    db: Database, document_id: int, frbr_uri: str, *, base_version: int, author: str | None, message: str | None = None
+    db: Database, document_id: int, frbr_uri: str, *, base_version: int, author: str | None, message: str | None = None,
+    principal: Principal | None = None,
 ) -> StoredVersion:
     """Give a work a new FRBR work URI: a new version whose work, expression and manifestation all agree."""
     uri = akn.parse_frbr_uri(frbr_uri)
-    current = get_document(db, document_id)
+    current = get_document(db, document_id, principal=principal)
     root = akn.parse_akn(current.version.xml.encode("utf-8")).root
     doc_type = current.document.doc_type
     if uri.doctype != doc_type:
@@ -203,16 +229,21 @@ def rename_document(
         db, document_id, prepare(root),
         base_version=base_version, author=author,
         message=message or f"renamed from {current.document.frbr_work_uri} to {work_uri}",
-        rename=True,
+        rename=True, principal=principal, action="document.renamed",
+        detail={"from": current.document.frbr_work_uri, "to": work_uri},
     )
 
 
 def _append_version(
     db: Database, document_id: int, prepared: PreparedDocument, *, base_version: int, author: str | None,
-    message: str | None, rename: bool = False,
+    message: str | None, rename: bool = False, principal: Principal | None = None, action: str = "document.saved",
+    detail: dict | None = None,
 ) -> StoredVersion:
+    """Store a prepared document as the next version, and its audit event, in one transaction."""
     ident = prepared.identification
     with db.session() as session:
+        # checked again where the version is written: the document may have turned private since it was read
+        _accessible(session, document_id, principal)
         version = repository.save_version(
             session,
             document_id,
@@ -231,27 +262,31 @@ def _append_version(
                 session, version.document, frbr_work_uri=ident.work_uri,
                 jurisdiction=ident.jurisdiction, number=ident.number, date=ident.date,
             )
+        repository.add_audit_event(
+            session, action, actor=author, document_id=document_id, version=version.number,
+            detail={"message": message, **(detail or {})},
+        )
         return StoredVersion(document=version.document, version=version, report=prepared.report)
 
 
-def restore_version(db: Database, document_id: int, number: int, *, base_version: int, author: str | None
-                    ) -> StoredVersion:
+def restore_version(db: Database, document_id: int, number: int, *, base_version: int, author: str | None,
+                    principal: Principal | None = None) -> StoredVersion:
     """Make an old version current again, as a new version (history is never rewritten)."""
-    old = get_document(db, document_id, number)
-    return save_version(db, document_id, old.version.xml.encode("utf-8"), base_version=base_version, author=author,
-                        message=f"restored version {number}")
+    old = get_document(db, document_id, number, principal=principal)
+    return _save(db, document_id, old.version.xml.encode("utf-8"), base_version=base_version, author=author,
+                 message=f"restored version {number}", principal=principal, action="document.restored",
+                 detail={"restored": number})
 
 
 def _today() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
-def get_document(db: Database, document_id: int, version: int | None = None) -> StoredVersion:
+def get_document(db: Database, document_id: int, version: int | None = None, *,
+                 principal: Principal | None = None) -> StoredVersion:
     """Return a document with its latest version, or the numbered one."""
     with db.session(read_only=True) as session:
-        document = repository.get_document(session, document_id)
-        if document is None:
-            raise NotFoundError(f"no document with id {document_id}")
+        document = _accessible(session, document_id, principal)
         found = repository.get_version(session, document_id, version)
         if found is None:
             raise NotFoundError(f"document {document_id} has no version {version}")
@@ -259,20 +294,21 @@ def get_document(db: Database, document_id: int, version: int | None = None) -> 
         return StoredVersion(document=document, version=found, report=found.validation or {})
 
 
-def list_documents(db: Database, *, jurisdiction=None, doc_type=None, q=None, offset=0, limit=50):
-    """Return a page of documents and the total count."""
+def list_documents(db: Database, *, jurisdiction=None, doc_type=None, q=None, offset=0, limit=50,
+                   principal: Principal | None = None):
+    """Return a page of the documents the principal may see, and the total count."""
     with db.session(read_only=True) as session:
         return repository.list_documents(
-            session, jurisdiction=jurisdiction, doc_type=doc_type, q=q, offset=offset, limit=limit
+            session, jurisdiction=jurisdiction, doc_type=doc_type, q=q, offset=offset, limit=limit,
+            **_listing_scope(principal),
         )
 
 
-def list_versions(db: Database, document_id: int) -> tuple[Document, list[Version]]:
+def list_versions(db: Database, document_id: int, *, principal: Principal | None = None
+                  ) -> tuple[Document, list[Version]]:
     """Return a document and its versions, oldest first."""
     with db.session(read_only=True) as session:
-        document = repository.get_document(session, document_id)
-        if document is None:
-            raise NotFoundError(f"no document with id {document_id}")
+        document = _accessible(session, document_id, principal)
         return document, repository.list_versions(session, document_id)
 
 
@@ -291,9 +327,13 @@ class Export:
     content_hash: str
 
 
-def export_document(db: Database, document_id: int, version: int | None = None) -> Export:
-    """Make a stored version strictly valid for filing, or say with the report why it cannot be."""
-    stored = get_document(db, document_id, version)
+def export_document(db: Database, document_id: int, version: int | None = None, *,
+                    principal: Principal | None = None, audited: bool = True) -> Export:
+    """Make a stored version strictly valid for filing, or say with the report why it cannot be.
+
+    An export is recorded in the audit log unless `audited` is false (a page that only shows whether it would work).
+    """
+    stored = get_document(db, document_id, version, principal=principal)
     root = akn.parse_akn(stored.version.xml.encode("utf-8")).root
     repairs = [repair.as_dict() for repair in akn.repair_for_export(root)]
     ident = akn.read_identification(root)
@@ -306,12 +346,126 @@ def export_document(db: Database, document_id: int, version: int | None = None) 
         )
     xml = akn.serialize(root)
     filename = akn.export_filename(ident.manifestation_uri, fallback=f"document-{document_id}-v{stored.version.number}")
-    return Export(filename=filename, xml=xml, content_hash=akn.content_hash(xml))
+    exported = Export(filename=filename, xml=xml, content_hash=akn.content_hash(xml))
+    if audited:
+        with db.session() as session:
+            _accessible(session, document_id, principal)
+            repository.add_audit_event(
+                session, "document.exported", actor=principal.name if principal else None, document_id=document_id,
+                version=stored.version.number, detail={"filename": filename, "content_hash": exported.content_hash},
+            )
+    return exported
 
 
 def etag_of(version: Version) -> str:
     """Return the strong entity tag of a stored version (without quotes)."""
     return f"v{version.number}-{version.content_hash[:24]}"
+
+
+# --- access -----------------------------------------------------------------------------------------------------
+#
+# Every document is `shared` (every signed-in user reads it, drafters write it) or `private` (only its owner, the
+# user who created it, and admins read or write it). To anyone else a private document does not exist: the same 404
+# as for an unknown id, on every route, and it is not listed. A deleted document does not exist for anyone.
+# `principal=None` is an internal call (the CLI, seeding), which sees every live document.
+
+
+def may_read(document: Document, principal: Principal | None) -> bool:
+    """Tell whether a principal may see (and, with a role that writes, change) a document."""
+    if document.deleted_at is not None:
+        return False
+    if principal is None or principal.may("admin") or document.visibility == "shared":
+        return True
+    return document.created_by is not None and document.created_by == principal.name
+
+
+def _accessible(session, document_id: int, principal: Principal | None) -> Document:
+    """Return the document if the principal may see it; NotFoundError, as for an unknown id, otherwise."""
+    document = repository.get_document(session, document_id)
+    if document is None or not may_read(document, principal):
+        raise NotFoundError(f"no document with id {document_id}")
+    return document
+
+
+def check_access(db: Database, document_id: int, principal: Principal | None) -> Document:
+    """Return a document the principal may see; NotFoundError, exactly as for a document that does not exist."""
+    with db.session(read_only=True) as session:
+        return _accessible(session, document_id, principal)
+
+
+def _listing_scope(principal: Principal | None) -> dict:
+    if principal is None or principal.may("admin"):
+        return {"include_private": True}
+    return {"include_private": False, "owner": principal.name}
+
+
+def _check_visibility(visibility: str) -> None:
+    if visibility not in VISIBILITIES:
+        raise InvalidDocumentError(f"expected a visibility among {', '.join(VISIBILITIES)}, found {visibility!r}")
+
+
+def _owns(document: Document, principal: Principal | None) -> bool:
+    return principal is None or principal.may("admin") or (
+        document.created_by is not None and document.created_by == principal.name
+    )
+
+
+def set_visibility(db: Database, document_id: int, visibility: str, *, principal: Principal | None
+                   ) -> StoredVersion:
+    """Make a document shared or private (its owner or an admin); return it with its latest version."""
+    _check_visibility(visibility)
+    with db.session() as session:
+        document = _accessible(session, document_id, principal)
+        if not _owns(document, principal):
+            raise PermissionDeniedError(
+                f"only the owner of document {document_id} ({document.created_by}) or an admin may change who sees it"
+            )
+        before = document.visibility
+        if before != visibility:
+            repository.set_visibility(session, document, visibility)
+            repository.add_audit_event(
+                session, "document.access_changed", actor=principal.name if principal else None,
+                document_id=document_id, version=document.latest_version, detail={"from": before, "to": visibility},
+            )
+        version = repository.get_version(session, document_id)
+        return StoredVersion(document=document, version=version, report=version.validation or {})
+
+
+def delete_document(db: Database, document_id: int, *, base_version: int, principal: Principal | None) -> None:
+    """Delete a document (an admin, or its creator with the drafter role): it is gone from every listing and read,
+    its versions are kept, and its work URI can be used again."""
+    with db.session() as session:
+        document = _accessible(session, document_id, principal)
+        allowed = principal is None or principal.may("admin") or (
+            principal.may("drafter") and document.created_by is not None and document.created_by == principal.name
+        )
+        if not allowed:
+            raise PermissionDeniedError(
+                f"only an admin or the drafter who created document {document_id} ({document.created_by}) may "
+                "delete it"
+            )
+        uri, title = document.frbr_work_uri, document.title
+        repository.mark_deleted(session, document_id, base_version=base_version,
+                                by=principal.name if principal else None)
+        repository.add_audit_event(
+            session, "document.deleted", actor=principal.name if principal else None, document_id=document_id,
+            version=base_version, detail={"frbr_work_uri": uri, "title": title},
+        )
+
+
+# --- the audit log ----------------------------------------------------------------------------------------------
+
+
+def list_audit_events(db: Database, *, principal: Principal | None, document_id: int | None = None,
+                      actor: str | None = None, action: str | None = None, since: datetime | None = None,
+                      offset: int = 0, limit: int = 50) -> tuple[list[AuditEvent], int]:
+    """Return a page of the audit log, newest first, and how many events match (admins only)."""
+    if principal is not None and not principal.may("admin"):
+        raise PermissionDeniedError(f"the audit log is for admins; {principal.name} is a {principal.role}")
+    with db.session(read_only=True) as session:
+        return repository.list_audit_events(
+            session, document_id=document_id, actor=actor, action=action, since=since, offset=offset, limit=limit
+        )
 
 
 # --- samples ----------------------------------------------------------------------------------------------------
@@ -356,12 +510,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_user(db: Database, name: str, role: str, password: str | None = None) -> Principal:
-    """Create an account; a password enables browser sign-in."""
+def create_user(db: Database, name: str, role: str, password: str | None = None, *, actor: str | None = None
+                ) -> Principal:
+    """Create an account; a password enables browser sign-in. `actor` is who does it (None: the command line)."""
     _check_role(role)
     password_hash = generate_password_hash(password) if password else None
     with db.session() as session:
         user = repository.create_user(session, name, role, password_hash)
+        repository.add_audit_event(session, "user.created", actor=actor,
+                                   detail={"user": name, "role": role, "password": password_hash is not None})
         return Principal(user.name, user.role)
 
 
@@ -385,15 +542,20 @@ def list_users(db: Database) -> list[Account]:
         ]
 
 
-def set_role(db: Database, name: str, role: str) -> Principal:
+def set_role(db: Database, name: str, role: str, *, actor: str | None = None) -> Principal:
     """Give an account another role."""
     _check_role(role)
     with db.session() as session:
+        before = repository.get_user(session, name)
+        before_role = before.role if before is not None else None
         user = repository.set_user_role(session, name, role)
+        if before_role != role:
+            repository.add_audit_event(session, "user.role_changed", actor=actor,
+                                       detail={"user": name, "from": before_role, "to": role})
         return Principal(user.name, user.role)
 
 
-def issue_token(db: Database, name: str, label: str = "") -> str:
+def issue_token(db: Database, name: str, label: str = "", *, actor: str | None = None) -> str:
     """Create a new API token for an existing account; return it (it is shown once)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.session() as session:
@@ -401,13 +563,15 @@ def issue_token(db: Database, name: str, label: str = "") -> str:
         if user is None:
             raise NotFoundError(f"no user named {name!r}")
         repository.add_token(session, user, hash_token(token), label)
+        repository.add_audit_event(session, "token.issued", actor=actor, detail={"user": name, "label": label})
     return token
 
 
-def set_password(db: Database, name: str, password: str) -> None:
+def set_password(db: Database, name: str, password: str, *, actor: str | None = None) -> None:
     """Give an account a (new) password for browser sign-in."""
     with db.session() as session:
         repository.set_password_hash(session, name, generate_password_hash(password))
+        repository.add_audit_event(session, "user.password_set", actor=actor, detail={"user": name})
 
 
 # checked against when the name is unknown, so that a wrong name costs as long as a wrong password
@@ -423,7 +587,8 @@ def check_password(db: Database, name: str, password: str) -> Principal | None:
     return found if check_password_hash(stored, password) and found is not None else None
 
 
-def create_token(db: Database, name: str, role: str, label: str = "") -> tuple[Principal, str]:
+def create_token(db: Database, name: str, role: str, label: str = "", *, actor: str | None = None
+                 ) -> tuple[Principal, str]:
     """Create a user if needed (with this role) and a new API token for them; return the token once."""
     _check_role(role)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -431,9 +596,15 @@ def create_token(db: Database, name: str, role: str, label: str = "") -> tuple[P
         user = repository.get_user(session, name)
         if user is None:
             user = repository.create_user(session, name, role)
+            repository.add_audit_event(session, "user.created", actor=actor,
+                                       detail={"user": name, "role": role, "password": False})
         elif user.role != role:
+            before = user.role
             repository.set_user_role(session, user.name, role)
+            repository.add_audit_event(session, "user.role_changed", actor=actor,
+                                       detail={"user": name, "from": before, "to": role})
         repository.add_token(session, user, hash_token(token), label)
+        repository.add_audit_event(session, "token.issued", actor=actor, detail={"user": name, "label": label})
         return Principal(user.name, user.role), token
 
 
@@ -481,88 +652,279 @@ class RenderedRedline:
     filename: str
 
 
-class _RenderedCache:
-    """Rendered redlines and reports of stored versions, by entity tag, bounded in bytes (oldest use goes first)."""
-
-    def __init__(self, limit: int):
-        self.limit, self.size, self.items = limit, 0, {}
-
-    def get(self, key: str) -> RenderedRedline | None:
-        found = self.items.pop(key, None)
-        if found is not None:
-            self.items[key] = found
-        return found
-
-    def put(self, key: str, value: RenderedRedline) -> None:
-        if len(value.body) > self.limit:
-            return
-        self.items[key] = value
-        self.size += len(value.body)
-        while self.size > self.limit:
-            _, oldest = self.items.pop(next(iter(self.items)))
-            self.size -= len(oldest.body)
-
-
+# Rendered redlines and reports of stored versions, by entity tag (content hashes): the cache of callers that do not
+# pass their application's (drafting.cache.for_app), such as the command line.
+_RenderedCache = MemoryCache
 _redline_cache = _RenderedCache(_REDLINE_CACHE_BYTES)
 
 
-def _stored_hash(db: Database, side: RedlineSide) -> str | None:
+def _pack(media_type: str, filename: str, body: bytes) -> bytes:
+    """Return a rendered result as one cache entry: media type and file name on a line each, then the body."""
+    return f"{media_type}\n{filename}\n".encode() + body
+
+
+def _unpack(entry: bytes) -> tuple[str, str, bytes]:
+    media_type, filename, body = entry.split(b"\n", 2)
+    return media_type.decode(), filename.decode(), body
+
+
+# --- heavy work -------------------------------------------------------------------------------------------------
+
+DEFAULT_HEAVY_PROVISIONS = 3000
+DEFAULT_MAX_PROVISIONS = 150_000
+BUSY_RETRY_SECONDS = 2
+# bytes per provision of what a job reads, to estimate its provisions before parsing it: AKN carries about one
+# provision per 300 bytes of markup; plain text one per 100 bytes (and importing it costs more than parsing AKN);
+# .docx is compressed
+_BYTES_PER_PROVISION = {"akn": 300, "text": 100, "docx": 30}
+# a safeguard report evaluates every statement of a provision against every rule: about four times the work of
+# comparing that provision
+GAPS_COST_FACTOR = 4
+
+
+@dataclass(frozen=True)
+class WorkBudget:
+    """How much work one request may start.
+
+    A job estimated at `heavy_provisions` or more takes one of `slots` heavy slots, shared by every process that
+    uses the same `lock_folder` (the workers of one server; without a folder, the threads of this process); when
+    none is free it is refused at once with BusyError (503, Retry-After) rather than queued, so that heavy jobs never
+    hold more workers than there are slots and light requests always find one free. Above `max_provisions` a job is
+    refused (WorkTooLargeError, 413).
+    """
+
+    heavy_provisions: int = DEFAULT_HEAVY_PROVISIONS
+    max_provisions: int = DEFAULT_MAX_PROVISIONS
+    slots: int = 1
+    lock_folder: str | None = None
+    retry_after: int = BUSY_RETRY_SECONDS
+
+    @classmethod
+    def from_settings(cls, settings) -> WorkBudget:
+        """Read DRAFTING_HEAVY_PROVISIONS, DRAFTING_HEAVY_MAX_PROVISIONS and DRAFTING_HEAVY_SLOTS; the slots are
+        shared through lock files in the instance folder."""
+        return cls(
+            heavy_provisions=int(settings.get("DRAFTING_HEAVY_PROVISIONS") or DEFAULT_HEAVY_PROVISIONS),
+            max_provisions=int(settings.get("DRAFTING_HEAVY_MAX_PROVISIONS") or DEFAULT_MAX_PROVISIONS),
+            slots=max(1, int(settings.get("DRAFTING_HEAVY_SLOTS") or 1)),
+            lock_folder=settings.get("INSTANCE_PATH"),
+        )
+
+    @contextmanager
+    def admit(self, provisions: int, what: str) -> Iterator[None]:
+        """Run a job estimated at `provisions`: at once when light, in a heavy slot when heavy, or refuse it."""
+        slot = self.reserve(provisions, what)
+        try:
+            yield
+        finally:
+            if slot is not None:
+                slot.release()
+
+    def reserve(self, provisions: int, what: str) -> _HeavySlot | None:
+        """Take a heavy slot for a job estimated at `provisions` (None when the job is light, and needs none); refuse
+        it with WorkTooLargeError above the ceiling, or with BusyError when every slot is taken."""
+        if provisions > self.max_provisions:
+            raise WorkTooLargeError(
+                f"{what} covers about {provisions:,} provisions; one request may cover at most "
+                f"{self.max_provisions:,} (DRAFTING_HEAVY_MAX_PROVISIONS)",
+                extra={"provisions": provisions, "max_provisions": self.max_provisions},
+            )
+        if provisions < self.heavy_provisions:
+            return None
+        slot = _take_heavy_slot(self)
+        if slot is None:
+            raise BusyError(
+                f"{what} is heavy work (about {provisions:,} provisions) and every slot for heavy work "
+                f"({self.slots}) is taken; try again in {self.retry_after} s",
+                retry_after=self.retry_after, extra={"provisions": provisions},
+            )
+        return slot
+
+    def reserved(self) -> WorkBudget:
+        """Return this budget for a job that already holds a heavy slot: it takes no other (the ceiling holds)."""
+        return replace(self, heavy_provisions=self.max_provisions + 1)
+
+
+DEFAULT_BUDGET = WorkBudget()
+
+
+class _HeavySlot:
+    """A slot taken: this process's semaphore and, when slots are shared between processes, a locked file."""
+
+    def __init__(self, semaphore: threading.BoundedSemaphore, fd: int | None):
+        self.semaphore, self.fd = semaphore, fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing the file releases its lock
+        self.semaphore.release()
+
+
+_process_slots: dict[tuple[int, str | None], threading.BoundedSemaphore] = {}
+_process_slots_lock = threading.Lock()
+
+
+def _take_heavy_slot(budget: WorkBudget) -> _HeavySlot | None:
+    """Take a heavy slot without waiting; None when every one is taken (in this process or, with a lock folder, by
+    any process sharing it: flock locks are held by open files, so they exclude threads and processes alike and are
+    released when a process dies)."""
+    import fcntl
+
+    with _process_slots_lock:
+        semaphore = _process_slots.setdefault((budget.slots, budget.lock_folder),
+                                              threading.BoundedSemaphore(budget.slots))
+    if not semaphore.acquire(blocking=False):
+        return None
+    if budget.lock_folder is None:
+        return _HeavySlot(semaphore, None)
+    for number in range(budget.slots):
+        try:
+            os.makedirs(budget.lock_folder, exist_ok=True)
+            fd = os.open(os.path.join(budget.lock_folder, f"heavy-work-{number}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return _HeavySlot(semaphore, None)  # no folder to share slots through: this process's slots only
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        return _HeavySlot(semaphore, fd)
+    semaphore.release()
+    return None
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A document a job reads, not parsed yet: a stored version (with its number, hash and date) or an upload."""
+
+    data: bytes
+    media_type: str | None = None  # of an upload; None for a stored version (AKN)
+    document_id: int | None = None
+    version: int | None = None
+    content_hash: str | None = None
+    saved_at: datetime | None = None
+
+    @property
+    def provisions(self) -> int:
+        """Estimate how many provisions the document has without parsing it: from its eIds and its size."""
+        if self.media_type in importers.IMPORTABLE:
+            return estimated_provisions(len(self.data), self.media_type)
+        # AKN names its provisions with eIds (a document without them gets them when it is parsed)
+        return max(self.data.count(b"eId="), estimated_provisions(len(self.data)))
+
+
+def estimated_provisions(size: int, media_type: str | None = None) -> int:
+    """Estimate the provisions of a document of `size` bytes from its media type alone (AKN by default)."""
+    if media_type == importers.DOCX:
+        return size // _BYTES_PER_PROVISION["docx"]
+    if media_type in importers.IMPORTABLE:
+        return size // _BYTES_PER_PROVISION["text"]
+    return size // _BYTES_PER_PROVISION["akn"]
+
+
+def _fetch(db: Database, side: RedlineSide, principal: Principal | None = None) -> _Source:
     if side.document_id is None:
-        return None
+        return _Source(side.data, side.media_type)
+    stored = get_document(db, side.document_id, side.version, principal=principal)
+    version = stored.version
+    return _Source(version.xml.encode("utf-8"), None, side.document_id, version.number, version.content_hash,
+                   version.created_at)
+
+
+def _stored_versions(db: Database, sides: list[tuple[int, int | None]], principal: Principal | None = None
+                     ) -> list[tuple[int, str]]:
+    """Return (number, content hash) of each stored version named (None: the latest) in one query, without reading
+    the documents themselves; 404 for an unknown one, or one the principal may not see."""
+    if not sides:
+        return []
+    values = {}
+    for n, (document_id, number) in enumerate(sides):
+        values[f"document_{n}"], values[f"number_{n}"] = document_id, number
     with db.session(read_only=True) as session:
-        version = repository.get_version(session, side.document_id, side.version)
-        if version is None:
-            which = f" version {side.version}" if side.version else ""
-            raise NotFoundError(f"no document {side.document_id}{which}")
-        return version.content_hash
+        rows = session.execute(_versions_query(len(sides)), values).all()
+    found = []
+    for document_id, number in sides:
+        row = next((r for r in rows if r.Document.id == document_id
+                    and r.number == (number if number is not None else r.Document.latest_version)), None)
+        if row is None or not may_read(row.Document, principal):
+            which = f" version {number}" if number else ""
+            raise NotFoundError(f"no document {document_id}{which}")
+        found.append((row.number, row.content_hash))
+    return found
 
 
-def redline_etag(db: Database, old: RedlineSide, new: RedlineSide, output_format: str, view: str) -> str | None:
-    """The strong entity tag of a redline of two stored versions (None when either side is an upload)."""
-    old_hash, new_hash = _stored_hash(db, old), _stored_hash(db, new)
-    if old_hash is None or new_hash is None:
+@functools.lru_cache(maxsize=32)
+def _versions_query(count: int):
+    """The query of _stored_versions for `count` versions, built once: every cached redline and report runs it, and
+    building and keying a statement costs more than running it."""
+    wanted = [and_(Version.document_id == bindparam(f"document_{n}"),
+                   Version.number == func.coalesce(bindparam(f"number_{n}", type_=Integer), Document.latest_version))
+              for n in range(count)]
+    return (select(Document, Version.number, Version.content_hash)
+            .join(Document, Document.id == Version.document_id).where(or_(*wanted)))
+
+
+def redline_etag(db: Database, old: RedlineSide, new: RedlineSide, output_format: str, view: str, *,
+                 principal: Principal | None = None) -> str | None:
+    """The strong entity tag of a redline of two stored versions (None when either side is an upload); 404 for a
+    stored side the principal may not see."""
+    if old.document_id is None or new.document_id is None:
+        # an upload is never cached; a stored side must still exist and be visible to the principal
+        _stored_versions(db, [(s.document_id, s.version) for s in (old, new) if s.document_id is not None], principal)
         return None
+    (_, old_hash), (_, new_hash) = _stored_versions(
+        db, [(old.document_id, old.version), (new.document_id, new.version)], principal)
     key = f"{REDLINE_ENGINE_VERSION}|{old_hash}|{new_hash}|{output_format}|{view}"
     return "r-" + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
-def _load_side(db: Database, side: RedlineSide):
+def _redline_tree(source: _Source):
+    """Parse (or import) one side of a redline; return its tree, its summary and when it was saved."""
     from drafting.compare import summary
 
-    if side.document_id is not None:
-        stored = get_document(db, side.document_id, side.version)
-        xml = stored.version.xml.encode("utf-8")
-        root = akn.parse_akn(xml).root
-        return (root, summary(root, document_id=side.document_id, version=stored.version.number, xml=xml),
-                stored.version.created_at)
-    if side.media_type in importers.IMPORTABLE:
-        root = importers.import_upload(side.data, side.media_type).root
+    if source.document_id is not None:
+        root = akn.parse_akn(source.data).root
+        return (root, summary(root, document_id=source.document_id, version=source.version, xml=source.data),
+                source.saved_at)
+    if source.media_type in importers.IMPORTABLE:
+        root = importers.import_upload(source.data, source.media_type).root
         return root, summary(root), None
-    root = akn.parse_akn(side.data).root
-    return root, summary(root, xml=side.data), None
+    root = akn.parse_akn(source.data).root
+    return root, summary(root, xml=source.data), None
+
+
+_UNKNOWN = object()
 
 
 def redline(db: Database, old: RedlineSide, new: RedlineSide, *, output_format: str = "json",
-            view: str = "inline") -> RenderedRedline:
-    """Compare two documents and render the redline; redlines of stored versions are cached by content."""
+            view: str = "inline", principal: Principal | None = None, cache: Cache | None = None,
+            budget: WorkBudget = DEFAULT_BUDGET, etag=_UNKNOWN) -> RenderedRedline:
+    """Compare two documents and render the redline; redlines of stored versions are cached by content.
+
+    `etag` is the redline's entity tag when the caller has just computed it (redline_etag), to save a lookup;
+    `budget` decides whether the comparison may start now (BusyError, WorkTooLargeError).
+    """
     from drafting.compare import MEDIA_TYPES, compare, render
 
-    etag = redline_etag(db, old, new, output_format, view)
-    if etag is not None:
-        cached = _redline_cache.get(etag)
-        if cached is not None:
-            return cached
-    old_root, old_summary, old_saved = _load_side(db, old)
-    new_root, new_summary, new_saved = _load_side(db, new)
-    result = compare(old_root, new_root, old=old_summary, new=new_summary)
-    # stored versions: revisions are dated by the later save, so the same redline is the same bytes
-    dated = max(d for d in (old_saved, new_saved) if d) if (old_saved and new_saved) else None
-    body = render(result, output_format, new_root=new_root, old_root=old_root, view=view, date=dated)
+    store = _redline_cache if cache is None else cache
+    # the access check comes first: a cached redline is served only to whoever may see both sides
+    if etag is _UNKNOWN:
+        etag = redline_etag(db, old, new, output_format, view, principal=principal)
+    if etag is not None and (entry := store.get(etag)) is not None:
+        media_type, filename, body = _unpack(entry)
+        return RenderedRedline(body, media_type, etag, filename)
+    sources = [_fetch(db, old, principal), _fetch(db, new, principal)]
+    with budget.admit(sum(source.provisions for source in sources), "this redline"):
+        (old_root, old_summary, old_saved), (new_root, new_summary, new_saved) = map(_redline_tree, sources)
+        result = compare(old_root, new_root, old=old_summary, new=new_summary)
+        # stored versions: revisions are dated by the later save, so the same redline is the same bytes
+        dated = max(d for d in (old_saved, new_saved) if d) if (old_saved and new_saved) else None
+        body = render(result, output_format, new_root=new_root, old_root=old_root, view=view, date=dated)
     names = [f"{s.document_id}v{s.version}" if s.document_id else "upload" for s in (old_summary, new_summary)]
     extension = {"json": "json", "html": "html", "akn": "xml", "docx": "docx"}[output_format]
     rendered = RenderedRedline(body, MEDIA_TYPES[output_format], etag, f"redline-{names[0]}-{names[1]}.{extension}")
     if etag is not None:
-        _redline_cache.put(etag, rendered)
+        store.set(etag, _pack(rendered.media_type, rendered.filename, body))
     return rendered
 
 
@@ -598,12 +960,21 @@ _gaps_cache = _RenderedCache(_GAPS_CACHE_BYTES)
 def _rubric_key() -> str:
     """Name the rubric in force: id, version and a digest of its rules and of the engine's code (tuning either
     changes the key, so that no cache or entity tag outlives a change of the findings)."""
+    global _rubric_key_memo
     from drafting.analysis import load_rubric
 
     rubric = load_rubric()
+    memo = _rubric_key_memo
+    if memo is not None and memo[0] is rubric:  # every report's entity tag needs it: compute it once per rubric
+        return memo[1]
     digest = hashlib.sha256(repr((rubric.safeguards, rubric.patterns)).encode("utf-8"))
     digest.update(_engine_digest().encode("ascii"))
-    return f"{rubric.id}@{rubric.version}#{digest.hexdigest()[:16]}"
+    key = f"{rubric.id}@{rubric.version}#{digest.hexdigest()[:16]}"
+    _rubric_key_memo = (rubric, key)
+    return key
+
+
+_rubric_key_memo: tuple[object, str] | None = None
 
 
 @functools.cache
@@ -631,86 +1002,110 @@ def _findings(root, content_hash: str | None) -> tuple:
     return found
 
 
-def _stored_identities(db: Database, sides: list[tuple[int, int | None]]) -> list[str]:
-    """Return "id:version:hash" of each stored version named (None = the latest); 404 for an unknown one."""
-    found = []
-    with db.session(read_only=True) as session:
-        for document_id, number in sides:
-            version = repository.get_version(session, document_id, number)
-            if version is None:
-                which = f" version {number}" if number else ""
-                raise NotFoundError(f"no document {document_id}{which}")
-            found.append(f"{document_id}:{version.number}:{version.content_hash}")
-    return found
+def _stored_identities(db: Database, sides: list[tuple[int, int | None]], principal: Principal | None = None
+                       ) -> list[str]:
+    """Return "id:version:hash" of each stored version named (None = the latest); 404 for an unknown one, or one
+    the principal may not see."""
+    versions = _stored_versions(db, sides, principal)
+    return [f"{document_id}:{number}:{content_hash}"
+            for (document_id, _), (number, content_hash) in zip(sides, versions, strict=True)]
 
 
-def gaps_etag(db: Database, draft: RedlineSide, against: tuple[int, ...] = (), output_format: str = "json"
-              ) -> str | None:
+def gaps_etag(db: Database, draft: RedlineSide, against: tuple[int, ...] = (), output_format: str = "json", *,
+              principal: Principal | None = None) -> str | None:
     """The strong entity tag of the gaps report of stored versions (None when the draft is an upload)."""
     if draft.document_id is None:
         return None
-    identities = _stored_identities(db, [(draft.document_id, draft.version), *((i, None) for i in against)])
+    identities = _stored_identities(db, [(draft.document_id, draft.version), *((i, None) for i in against)],
+                                    principal)
     key = "|".join([GAPS_REPORT_VERSION, _rubric_key(), output_format, *identities])
     return "g-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
 
 
-def _gaps_document(db: Database, side: RedlineSide, options: dict | None = None):
+def _gaps_tree(source: _Source, options: dict | None = None):
     """Return a document's tree, its summary for the report and its content hash (None for an upload)."""
     from drafting.analysis.report import document_summary
 
-    if side.document_id is not None:
-        stored = get_document(db, side.document_id, side.version)
-        root = akn.parse_akn(stored.version.xml.encode("utf-8")).root
-        summary = document_summary(root, document_id=stored.document.id, version=stored.version.number)
-        return root, summary, stored.version.content_hash
-    if side.media_type in importers.IMPORTABLE:
-        root = importers.import_upload(side.data, side.media_type, **_import_options(options or {})).root
+    if source.document_id is not None:
+        root = akn.parse_akn(source.data).root
+        summary = document_summary(root, document_id=source.document_id, version=source.version)
+        return root, summary, source.content_hash
+    if source.media_type in importers.IMPORTABLE:
+        root = importers.import_upload(source.data, source.media_type, **_import_options(options or {})).root
     else:
-        root = akn.parse_akn(side.data).root
+        root = akn.parse_akn(source.data).root
     return root, document_summary(root), None
 
 
-def gaps_result(db: Database, draft: RedlineSide, against: tuple[int, ...] = (), *,
-                options: dict | None = None) -> dict:
-    """Judge every safeguard in a draft (stored or uploaded) and compare it with stored documents."""
+def _gaps_sources(db: Database, draft: RedlineSide, against: tuple[int, ...], principal: Principal | None
+                  ) -> list[_Source]:
+    return [_fetch(db, draft, principal), *(_fetch(db, RedlineSide(document_id=i), principal) for i in against)]
+
+
+def _gaps_cost(sources: list[_Source]) -> int:
+    """Estimate the provisions to evaluate, in units of comparison work (findings already known cost nothing)."""
+    rubric = _rubric_key()
+    unknown = [s for s in sources if s.content_hash is None or (s.content_hash, rubric) not in _findings_cache]
+    return GAPS_COST_FACTOR * sum(source.provisions for source in unknown)
+
+
+def _gaps_of(sources: list[_Source], options: dict | None) -> dict:
     from drafting.analysis.report import build_result
 
-    root, summary, content = _gaps_document(db, draft, options)
+    root, summary, content = _gaps_tree(sources[0], options)
     compared = []
-    for document_id in against:
-        other_root, other_summary, other_hash = _gaps_document(db, RedlineSide(document_id=document_id))
+    for source in sources[1:]:
+        other_root, other_summary, other_hash = _gaps_tree(source)
         compared.append((other_summary, _findings(other_root, other_hash)))
     return build_result(summary, _findings(root, content), compared)
 
 
+def gaps_result(db: Database, draft: RedlineSide, against: tuple[int, ...] = (), *,
+                options: dict | None = None, principal: Principal | None = None,
+                budget: WorkBudget = DEFAULT_BUDGET) -> dict:
+    """Judge every safeguard in a draft (stored or uploaded) and compare it with stored documents."""
+    sources = _gaps_sources(db, draft, against, principal)
+    with budget.admit(_gaps_cost(sources), "this safeguard report"):
+        return _gaps_of(sources, options)
+
+
 def gaps(db: Database, draft: RedlineSide, against: tuple[int, ...] = (), *, output_format: str = "json",
-         options: dict | None = None) -> RenderedGaps:
-    """Render the gaps report as JSON or HTML; reports of stored versions are cached by content."""
+         options: dict | None = None, principal: Principal | None = None, cache: Cache | None = None,
+         budget: WorkBudget = DEFAULT_BUDGET, etag=_UNKNOWN) -> RenderedGaps:
+    """Render the gaps report as JSON or HTML; reports of stored versions are cached by content.
+
+    `etag`, `cache` and `budget` as for redline()."""
     import json
 
     if output_format not in GAPS_FORMATS:
         raise NotAcceptableError(f"expected a gaps format among {', '.join(GAPS_FORMATS)}, found {output_format!r}")
-    etag = gaps_etag(db, draft, against, output_format)
-    if etag is not None and (cached := _gaps_cache.get(etag)) is not None:
-        return cached
-    result = gaps_result(db, draft, against, options=options)
-    if output_format == "html":
-        from drafting.analysis.report import render_html
+    store = _gaps_cache if cache is None else cache
+    if etag is _UNKNOWN:
+        etag = gaps_etag(db, draft, against, output_format, principal=principal)
+    if etag is not None and (entry := store.get(etag)) is not None:
+        media_type, _, body = _unpack(entry)
+        return RenderedGaps(body, media_type, etag)
+    sources = _gaps_sources(db, draft, against, principal)
+    with budget.admit(_gaps_cost(sources), "this safeguard report"):
+        result = _gaps_of(sources, options)
+        if output_format == "html":
+            from drafting.analysis.report import render_html
 
-        body = render_html(result).encode("utf-8")
-    else:
-        body = json.dumps(result, ensure_ascii=False).encode("utf-8")
+            body = render_html(result).encode("utf-8")
+        else:
+            body = json.dumps(result, ensure_ascii=False).encode("utf-8")
     rendered = RenderedGaps(body, GAPS_MEDIA_TYPES[output_format], etag)
     if etag is not None:
-        _gaps_cache.put(etag, rendered)
+        store.set(etag, _pack(rendered.media_type, "", body))
     return rendered
 
 
-def _adopt(db: Database, draft_root, *, from_id: int, eid: str, from_version: int | None, after: str | None):
+def _adopt(db: Database, draft_root, *, from_id: int, eid: str, from_version: int | None, after: str | None,
+           principal: Principal | None = None):
     """Adopt a provision of a stored document into a draft tree (copied); return the adoption and its details."""
     from drafting.analysis.adopt import adopt_provision
 
-    source = get_document(db, from_id, from_version)
+    source = get_document(db, from_id, from_version, principal=principal)
     source_root = akn.parse_akn(source.version.xml.encode("utf-8")).root
     source_uri = source.version.frbr_expression_uri or source.document.frbr_work_uri
     adoption = adopt_provision(draft_root, source_root, eid, after=after, source_uri=source_uri)
@@ -732,12 +1127,13 @@ def _refuse_invalid_adoption(prepared: PreparedDocument, *, draft_was_valid: boo
 
 def adopt_suggestion(
     db: Database, draft_id: int, *, base_version: int, from_id: int, eid: str, from_version: int | None = None,
-    after: str | None = None, author: str | None, message: str | None = None,
+    after: str | None = None, author: str | None, message: str | None = None, principal: Principal | None = None,
 ) -> AdoptedVersion:
     """Adopt a provision of another stored document into a draft, as a new version of the draft."""
-    draft = get_document(db, draft_id, base_version)
+    draft = get_document(db, draft_id, base_version, principal=principal)
     draft_root = akn.parse_akn(draft.version.xml.encode("utf-8")).root
-    adoption, details = _adopt(db, draft_root, from_id=from_id, eid=eid, from_version=from_version, after=after)
+    adoption, details = _adopt(db, draft_root, from_id=from_id, eid=eid, from_version=from_version, after=after,
+                               principal=principal)
     root = adoption.root
     work_uri = draft.document.frbr_work_uri
     if _is_akn_work_uri(work_uri):
@@ -748,6 +1144,8 @@ def adopt_suggestion(
     stored = _append_version(
         db, draft_id, prepared, base_version=base_version, author=author,
         message=message or f"adopted {adoption.num or eid} from {details['source']}#{eid}",
+        principal=principal, action="document.adopted",
+        detail={"from": from_id, "from_version": details["from_version"], "eId": eid},
     )
     return AdoptedVersion(document=stored.document, version=stored.version, report=stored.report, adoption=details)
 
@@ -762,11 +1160,12 @@ class AdoptedDraft:
 
 
 def adopt_into(db: Database, draft_xml: bytes, from_id: int, eid: str, from_version: int | None = None,
-               after: str | None = None) -> AdoptedDraft:
+               after: str | None = None, *, principal: Principal | None = None) -> AdoptedDraft:
     """Adopt a provision of a stored document into an uploaded draft and return the new draft; store nothing."""
     parsed = akn.parse_akn(draft_xml)
     draft_was_valid = akn.validate(parsed.root, strict=True).valid
-    adoption, details = _adopt(db, parsed.root, from_id=from_id, eid=eid, from_version=from_version, after=after)
+    adoption, details = _adopt(db, parsed.root, from_id=from_id, eid=eid, from_version=from_version, after=after,
+                               principal=principal)
     prepared = prepare(adoption.root, notes=parsed.notes)
     _refuse_invalid_adoption(prepared, draft_was_valid=draft_was_valid, eid=eid, from_id=from_id)
     return AdoptedDraft(xml=prepared.xml, adoption=details, report=prepared.report)
@@ -791,15 +1190,15 @@ class MergeOutcome:
 
 
 def merge(db: Database, document_id: int, data: bytes, base_version: int, choices: dict | None = None, *,
-          latest_version: int | None = None) -> MergeOutcome:
+          latest_version: int | None = None, principal: Principal | None = None) -> MergeOutcome:
     """Merge an unsaved document, edited from `base_version`, with the latest version, provision by provision;
     store nothing. `latest_version`, when given, is the version the choices were made against (412 if another
     save came since)."""
     from drafting.compare.merge import merge as merge_documents
 
     mine = akn.parse_akn(data).root
-    base = get_document(db, document_id, base_version)
-    latest = get_document(db, document_id)
+    base = get_document(db, document_id, base_version, principal=principal)
+    latest = get_document(db, document_id, principal=principal)
     if latest_version is not None and latest_version != latest.version.number:
         raise StaleVersionError(
             f"the choices were made against version {latest_version}, but version {latest.version.number} has been "
@@ -846,32 +1245,41 @@ class LibraryPage:
     jurisdictions: list[str]
 
 
-def list_library(db: Database, *, jurisdiction=None, kind=None, q=None, offset=0, limit=50) -> LibraryPage:
-    """Return a page of the library: documents with their latest version's validity, filtered and searched."""
+def list_library(db: Database, *, jurisdiction=None, kind=None, q=None, offset=0, limit=50,
+                 principal: Principal | None = None) -> LibraryPage:
+    """Return a page of the library: the documents the principal may see, with their latest version's validity,
+    filtered and searched."""
+    scope = _listing_scope(principal)
     with db.session(read_only=True) as session:
         rows, total = repository.list_library(
-            session, jurisdiction=jurisdiction, kind=kind, q=q, offset=offset, limit=limit
+            session, jurisdiction=jurisdiction, kind=kind, q=q, offset=offset, limit=limit, **scope
         )
-        kinds, jurisdictions = repository.library_facets(session)
+        kinds, jurisdictions = repository.library_facets(session, **scope)
     entries = [LibraryEntry(document=document, valid=bool(valid), saved_at=saved_at)
                for document, valid, saved_at in rows]
     return LibraryPage(entries=entries, total=total, kinds=kinds, jurisdictions=jurisdictions)
 
 
-def redline_fragment(db: Database, old: RedlineSide, new: RedlineSide, *, view: str = "inline") -> str:
+def redline_fragment(db: Database, old: RedlineSide, new: RedlineSide, *, view: str = "inline",
+                     principal: Principal | None = None, cache: Cache | None = None,
+                     budget: WorkBudget = DEFAULT_BUDGET) -> str:
     """Compare two documents and render the redline as a part of a page (safe Markup); cached like redline()."""
     from markupsafe import Markup
 
     from drafting.compare import compare
     from drafting.compare.html import render_fragment
 
-    etag = redline_etag(db, old, new, "html-fragment", view)
-    cached = _redline_cache.get(etag) if etag is not None else None
-    if cached is None:
-        old_root, old_summary, _ = _load_side(db, old)
-        new_root, new_summary, _ = _load_side(db, new)
-        body = render_fragment(compare(old_root, new_root, old=old_summary, new=new_summary), view=view)
-        cached = RenderedRedline(body.encode("utf-8"), "text/html", etag, "")
+    store = _redline_cache if cache is None else cache
+    etag = redline_etag(db, old, new, "html-fragment", view, principal=principal)
+    entry = store.get(etag) if etag is not None else None
+    if entry is not None:
+        body = _unpack(entry)[2]
+    else:
+        sources = [_fetch(db, old, principal), _fetch(db, new, principal)]
+        with budget.admit(sum(source.provisions for source in sources), "this redline"):
+            (old_root, old_summary, _), (new_root, new_summary, _) = map(_redline_tree, sources)
+            body = render_fragment(compare(old_root, new_root, old=old_summary, new=new_summary),
+                                   view=view).encode("utf-8")
         if etag is not None:
-            _redline_cache.put(etag, cached)
-    return Markup(cached.body.decode("utf-8"))  # noqa: S704 - rendered by an autoescaping template
+            store.set(etag, _pack("text/html", "", body))
+    return Markup(body.decode("utf-8"))  # noqa: S704 - rendered by an autoescaping template

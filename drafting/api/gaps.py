@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
-from drafting import services
+from drafting import cache, services
 from drafting.api.auth import BEARER_SECURITY, current_principal, requires
 from drafting.api.context import database
 from drafting.api.documents import PROBLEMS, UPLOAD_FORM, XML_BODY, _representation
@@ -19,6 +19,13 @@ from drafting.api.http import (
     read_upload,
     require_media_type,
 )
+from drafting.api.redlines import (
+    HEAVY_WORK_PROBLEMS,
+    busy_response,
+    release_heavy_slot,
+    request_budget,
+    reserve_heavy_slot,
+)
 from drafting.api.schemas import (
     AdoptPreviewRequestSchema,
     AdoptPreviewResultSchema,
@@ -28,6 +35,7 @@ from drafting.api.schemas import (
     GapsResultSchema,
     GapsUploadQuerySchema,
 )
+from drafting.errors import BusyError
 from drafting.importers import DOCX, IMPORTABLE, TEXT_PLAIN
 
 blp = Blueprint("gaps", __name__, url_prefix="/api",
@@ -39,7 +47,11 @@ GAPS_RESPONSES = {
         "content": {"application/json": {"schema": GapsResultSchema}, "text/html": {"schema": {"type": "string"}}},
     },
     **PROBLEMS,
+    **HEAVY_WORK_PROBLEMS,
 }
+blp.register_error_handler(BusyError, busy_response)
+blp.before_request(reserve_heavy_slot)
+blp.teardown_request(release_heavy_slot)
 
 
 def _format(query: dict) -> str:
@@ -48,11 +60,13 @@ def _format(query: dict) -> str:
 
 def _respond(draft: services.RedlineSide, query: dict, options: dict | None = None) -> Response:
     output_format, against = _format(query), tuple(query.get("against") or ())
-    etag = services.gaps_etag(database(), draft, against, output_format)
+    etag = services.gaps_etag(database(), draft, against, output_format, principal=current_principal())
     if etag is not None and request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
-        rendered = services.gaps(database(), draft, against, output_format=output_format, options=options)
+        rendered = services.gaps(database(), draft, against, output_format=output_format, options=options,
+                                 principal=current_principal(), etag=etag, cache=cache.for_app(current_app),
+                                 budget=request_budget())
         response = Response(rendered.body, mimetype=rendered.media_type)
         if rendered.media_type == "text/html":
             response.headers["Content-Security-Policy"] = html_report_policy(rendered.body)
@@ -63,7 +77,7 @@ def _respond(draft: services.RedlineSide, query: dict, options: dict | None = No
     return response
 
 
-@blp.route("/documents/<int:document_id>/gaps", methods=["GET"])
+@blp.route("/documents/<id:document_id>/gaps", methods=["GET"])
 @blp.arguments(GapsQuerySchema, location="query")
 @blp.doc(
     summary="Checks and balances of a document",
@@ -99,7 +113,7 @@ def upload_gaps(query):
     return _respond(services.RedlineSide(data=data, media_type=media_type), query, options)
 
 
-@blp.route("/documents/<int:document_id>/adopt", methods=["POST"])
+@blp.route("/documents/<id:document_id>/adopt", methods=["POST"])
 @blp.arguments(AdoptRequestSchema)
 @blp.doc(
     summary="Adopt a provision of another document into this draft",
@@ -114,12 +128,12 @@ def upload_gaps(query):
 )
 @requires("drafter")
 def adopt(body, document_id: int):
-    current = services.get_document(database(), document_id)
+    current = services.get_document(database(), document_id, principal=current_principal())
     check_if_match(services.etag_of(current.version))
     stored = services.adopt_suggestion(
         database(), document_id, base_version=current.version.number, from_id=body["from_id"], eid=body["eId"],
         from_version=body.get("from_version"), after=body.get("after"), author=current_principal().name,
-        message=body.get("message"),
+        message=body.get("message"), principal=current_principal(),
     )
     representation = {**_representation(stored), "adoption": stored.adoption}
     response = Response(AdoptResultSchema().dumps(representation), mimetype="application/json")
@@ -143,6 +157,6 @@ def adopt(body, document_id: int):
 def adopt_preview(body):
     adopted = services.adopt_into(
         database(), body["akn"].encode("utf-8"), body["from_id"], body["eId"],
-        from_version=body.get("from_version"), after=body.get("after"),
+        from_version=body.get("from_version"), after=body.get("after"), principal=current_principal(),
     )
     return {"akn": adopted.xml.decode("utf-8"), "adoption": adopted.adoption}
