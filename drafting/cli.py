@@ -340,9 +340,21 @@ def gunicorn_command(bind: str, *, workers: int, threads: int = 4) -> list[str]:
 @click.option("--dev", is_flag=True, help="Use Flask's development server with reloading instead of gunicorn.")
 @click.option("--demo", is_flag=True, help="Load the samples and print a demo token before starting.")
 def serve(host: str, port: int, workers: int, dev: bool, demo: bool) -> None:
-    """Start the service (gunicorn, or the Flask server with --dev)."""
-    from drafting import services
+    """Start the service (gunicorn, or the Flask server with --dev).
 
+    --dev and --demo run in development (DRAFTING_ENV, unless set): a missing SECRET_KEY is generated and kept in
+    the instance folder. Otherwise the service runs in production and needs a strong SECRET_KEY.
+    """
+    from drafting import services
+    from drafting.config import DEVELOPMENT, load_settings, secret_key
+
+    if dev or demo:
+        os.environ.setdefault("DRAFTING_ENV", DEVELOPMENT)
+    try:
+        # refuse here, in one clear line, what every gunicorn worker would refuse
+        secret_key(load_settings())
+    except DraftingError as error:
+        _fail(error)
     with _database() as database:
         if demo:
             services.seed(database)
@@ -371,6 +383,57 @@ def frbr(file: Path) -> None:
     except DraftingError as error:
         _fail(error)
     click.echo(json.dumps(ident.__dict__, indent=2))
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def backup_command(file: Path, force: bool) -> None:
+    """Copy the SQLite store to FILE while the service keeps running, and check the copy.
+
+    For PostgreSQL, use pg_dump.
+    """
+    from drafting.config import load_settings
+    from drafting.store import backup
+
+    try:
+        summary = backup.backup(load_settings()["DATABASE_URL"], file, force=force)
+    except DraftingError as error:
+        _fail(error)
+    click.echo(f"backed up {summary.documents} documents and {summary.versions} versions "
+               f"(revision {summary.revision}) to {summary.path}; integrity ok")
+    if summary.damaged:
+        click.echo(f"warning: {len(summary.damaged)} versions do not match their content hash "
+                   f"(document, version): {list(summary.damaged[:10])}", err=True)
+        sys.exit(1)
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm that the store's contents are to be replaced by the backup's.")
+def restore_command(file: Path, yes: bool) -> None:
+    """Replace the contents of the SQLite store with backup FILE, after checking it.
+
+    For PostgreSQL, use pg_restore.
+    """
+    from drafting.config import load_settings
+    from drafting.store import backup
+
+    database_url = load_settings()["DATABASE_URL"]
+    try:
+        target = backup.sqlite_file(database_url)
+        if not yes:
+            click.echo(f"error: restore replaces every document, version, user and token in {target} with those "
+                       f"of {file}; pass --yes to go ahead", err=True)
+            sys.exit(2)
+        summary = backup.restore(database_url, file)
+    except DraftingError as error:
+        _fail(error)
+    click.echo(f"restored {summary.documents} documents and {summary.versions} versions "
+               f"(revision {summary.revision}) into {summary.path}")
+    if summary.revision != backup.code_revision():
+        with _database():
+            click.echo(f"migrated the store from revision {summary.revision} to {backup.code_revision()}")
 
 
 if __name__ == "__main__":

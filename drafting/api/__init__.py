@@ -8,8 +8,10 @@ from sqlalchemy import text
 
 from drafting.api import problems
 from drafting.api.context import database
+from drafting.api.http import IdConverter, check_json_body, check_text_parameters, id_parameter_schema
 from drafting.api.schemas import HealthSchema, ProblemSchema
 
+from .audit import blp as audit_blp
 from .documents import blp as documents_blp
 from .gaps import blp as gaps_blp
 from .merge import blp as merge_blp
@@ -38,7 +40,11 @@ class ProblemApi(Api):
 def init_app(app: Flask) -> Api:
     """Register the API blueprints and generate the OpenAPI document from their schemas."""
     description = "Draft and compare surveillance legislation in Akoma Ntoso 3.0"
+    app.url_map.converters["id"] = IdConverter
     api = ProblemApi(app, spec_kwargs={"info": {"description": description}})
+    api.register_converter(IdConverter, id_parameter_schema)
+    app.before_request(check_text_parameters)
+    app.before_request(check_json_body)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(health_blp)
     api.register_blueprint(documents_blp)
@@ -46,6 +52,7 @@ def init_app(app: Flask) -> Api:
     api.register_blueprint(redlines_blp)
     api.register_blueprint(gaps_blp)
     api.register_blueprint(merge_blp)
+    api.register_blueprint(audit_blp)
     # flask-smorest registers its own JSON error handler; ours (problem+json) replace it
     problems.init_app(app)
     return api

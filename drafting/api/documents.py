@@ -19,18 +19,22 @@ from drafting.api.http import (
     wants_xml,
 )
 from drafting.api.schemas import (
+    DocumentAccessSchema,
+    DocumentCreateQuerySchema,
     DocumentPageSchema,
     DocumentQuerySchema,
     DocumentSchema,
+    ExportQuerySchema,
     ImportQuerySchema,
     ImportResultSchema,
     ProblemSchema,
     RenameRequestSchema,
     SaveQuerySchema,
-    TemplateRequestSchema,
+    TemplateCreateRequestSchema,
     ValidateQuerySchema,
     ValidationReportSchema,
     VersionListSchema,
+    VisibilityRequestSchema,
 )
 from drafting.errors import UnsupportedMediaTypeError
 from drafting.importers import DOCX, IMPORTABLE, TEXT_PLAIN
@@ -106,20 +110,21 @@ UPLOAD_FORM = {
 
 
 @blp.route("/documents", methods=["POST"])
-@blp.arguments(ImportQuerySchema, location="query")
+@blp.arguments(DocumentCreateQuerySchema, location="query")
 @blp.doc(
     summary="Create a document",
     description="From AKN XML (`application/akn+xml` or `application/xml`), from a template (JSON), or imported "
     "from plain text (`text/plain`, UTF-8) or Word (.docx), as the body or as a `file` in multipart/form-data; "
     "import options come as query parameters or form fields. Documents that do not validate strictly are stored "
-    "with their validation report; imports carry their import report.",
+    "with their validation report; imports carry their import report. `visibility` (query parameter, form field "
+    "or template field): `shared` (default) or `private` (only the creator and admins see it).",
     security=BEARER_SECURITY,
     requestBody={
         "required": True,
         "content": {
             AKN_XML: XML_BODY,
             "application/xml": XML_BODY,
-            "application/json": {"schema": TemplateRequestSchema},
+            "application/json": {"schema": TemplateCreateRequestSchema},
             TEXT_PLAIN: {"schema": {"type": "string"}},
             DOCX: XML_BODY,
             "multipart/form-data": {"schema": UPLOAD_FORM},
@@ -132,15 +137,22 @@ UPLOAD_FORM = {
 def create_document(options):
     kind = require_media_type(*XML_TYPES, "application/json", *IMPORTABLE, MULTIPART)
     author = current_principal().name
+    visibility = options.pop("visibility", None)
     if kind == "application/json":
-        params = TemplateRequestSchema().load(request.get_json(silent=False) or {})
-        stored = services.create_document_from_template(database(), author=author, **params)
+        params = TemplateCreateRequestSchema().load(request.get_json(silent=False) or {})
+        visibility = params.pop("visibility", None) or visibility or "shared"
+        stored = services.create_document_from_template(database(), author=author, visibility=visibility, **params)
     else:
+        form = kind == MULTIPART
         data, kind, options = read_upload(kind, options)
+        if form and request.form.get("visibility"):
+            visibility = DocumentCreateQuerySchema().load({"visibility": request.form["visibility"]})["visibility"]
+        visibility = visibility or "shared"
         if kind in IMPORTABLE:
-            stored = services.create_document_from_import(database(), data, kind, options, author=author)
+            stored = services.create_document_from_import(database(), data, kind, options, author=author,
+                                                          visibility=visibility)
         else:
-            stored = services.create_document_from_xml(database(), data, author=author)
+            stored = services.create_document_from_xml(database(), data, author=author, visibility=visibility)
     response = _document_response(stored, status=201)
     response.headers["Location"] = url_for("documents.get_document", document_id=stored.document.id)
     return response
@@ -160,11 +172,12 @@ def list_documents(query):
         q=query.get("q"),
         offset=(query["page"] - 1) * per_page,
         limit=per_page,
+        principal=current_principal(),
     )
     return {"items": items, "total": total, "page": query["page"], "per_page": per_page}
 
 
-@blp.route("/documents/<int:document_id>", methods=["GET"])
+@blp.route("/documents/<id:document_id>", methods=["GET"])
 @blp.doc(
     summary="Read a document's latest version",
     description="JSON metadata with provisions, or the AKN XML when `Accept: application/akn+xml`.",
@@ -174,10 +187,10 @@ def list_documents(query):
 )
 @requires("viewer")
 def get_document(document_id: int):
-    return _document_response(services.get_document(database(), document_id))
+    return _document_response(services.get_document(database(), document_id, principal=current_principal()))
 
 
-@blp.route("/documents/<int:document_id>", methods=["PUT"])
+@blp.route("/documents/<id:document_id>", methods=["PUT"])
 @blp.arguments(SaveQuerySchema, location="query")
 @blp.doc(
     summary="Save a new version",
@@ -191,7 +204,7 @@ def get_document(document_id: int):
 @requires("drafter")
 def save_document(query, document_id: int):
     require_media_type(*XML_TYPES)
-    current = services.get_document(database(), document_id)
+    current = services.get_document(database(), document_id, principal=current_principal())
     check_if_match(services.etag_of(current.version))
     stored = services.save_version(
         database(),
@@ -200,11 +213,12 @@ def save_document(query, document_id: int):
         base_version=current.version.number,
         author=current_principal().name,
         message=query.get("message") or request.headers.get("X-Version-Message"),
+        principal=current_principal(),
     )
     return _document_response(stored)
 
 
-@blp.route("/documents/<int:document_id>/rename", methods=["POST"])
+@blp.route("/documents/<id:document_id>/rename", methods=["POST"])
 @blp.arguments(RenameRequestSchema)
 @blp.doc(
     summary="Give a work a new FRBR work URI",
@@ -216,25 +230,25 @@ def save_document(query, document_id: int):
 )
 @requires("drafter")
 def rename_document(body, document_id: int):
-    current = services.get_document(database(), document_id)
+    current = services.get_document(database(), document_id, principal=current_principal())
     check_if_match(services.etag_of(current.version))
     stored = services.rename_document(
         database(), document_id, body["frbr_uri"], base_version=current.version.number,
-        author=current_principal().name, message=body.get("message"),
+        author=current_principal().name, message=body.get("message"), principal=current_principal(),
     )
     return _document_response(stored)
 
 
-@blp.route("/documents/<int:document_id>/versions", methods=["GET"])
+@blp.route("/documents/<id:document_id>/versions", methods=["GET"])
 @blp.response(200, VersionListSchema)
 @blp.doc(summary="List a document's versions", security=BEARER_SECURITY, responses=PROBLEMS)
 @requires("viewer")
 def list_versions(document_id: int):
-    document, versions = services.list_versions(database(), document_id)
+    document, versions = services.list_versions(database(), document_id, principal=current_principal())
     return {"document": document, "versions": versions}
 
 
-@blp.route("/documents/<int:document_id>/versions/<int:number>", methods=["GET"])
+@blp.route("/documents/<id:document_id>/versions/<id:number>", methods=["GET"])
 @blp.doc(
     summary="Read one version",
     security=BEARER_SECURITY,
@@ -243,26 +257,62 @@ def list_versions(document_id: int):
 )
 @requires("viewer")
 def get_version(document_id: int, number: int):
-    return _document_response(services.get_document(database(), document_id, number))
+    return _document_response(services.get_document(database(), document_id, number, principal=current_principal()))
 
 
-@blp.route("/documents/<int:document_id>/export", methods=["GET"])
+@blp.route("/documents/<id:document_id>/export", methods=["GET"])
+@blp.arguments(ExportQuerySchema, location="query")
 @blp.doc(
     summary="Export AKN XML for filing",
     description="A strictly valid AKN document as a download named from its FRBR manifestation URI; 422 with the "
     "validation report when the stored document cannot be made valid.",
     security=BEARER_SECURITY,
-    parameters=[{"in": "query", "name": "version", "schema": {"type": "integer", "minimum": 1}}],
     responses={"200": {"description": "the AKN file", "content": XML_RESPONSE}, **PROBLEMS},
 )
 @requires("viewer")
-def export_document(document_id: int):
-    version = request.args.get("version", type=int)
-    exported = services.export_document(database(), document_id, version)
+def export_document(query, document_id: int):
+    exported = services.export_document(database(), document_id, query.get("version"), principal=current_principal())
     response = Response(exported.xml, mimetype=AKN_XML)
     response.headers.set("Content-Disposition", "attachment", filename=exported.filename)
     response.set_etag(exported.content_hash)
     return response
+
+
+@blp.route("/documents/<id:document_id>", methods=["PATCH"])
+@blp.arguments(VisibilityRequestSchema)
+@blp.response(200, DocumentAccessSchema)
+@blp.doc(
+    summary="Make a document private or shared",
+    description="`{\"visibility\": \"private\"}`: only the document's owner (the user who created it) and admins "
+    "can read or write it; to anyone else it is a 404, as for a document that does not exist, and it is not listed. "
+    "`shared`: every signed-in user can read it and drafters can write it. Only the owner or an admin may change "
+    "it (403 for others who can see it); the change is recorded in the audit log.",
+    security=BEARER_SECURITY,
+    responses=PROBLEMS,
+)
+@requires("drafter")
+def change_visibility(body, document_id: int):
+    stored = services.set_visibility(database(), document_id, body["visibility"], principal=current_principal())
+    return stored.document
+
+
+@blp.route("/documents/<id:document_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.doc(
+    summary="Delete a document",
+    description="An admin, or the drafter who created the document, may delete it. `If-Match` must carry the ETag of "
+    "the latest version (412 when another save came first, 428 without it). The document disappears from listings "
+    "and every route answers 404; its versions are kept, the deletion is recorded in the audit log, and its work "
+    "URI can be used by a new document.",
+    security=BEARER_SECURITY,
+    responses=PROBLEMS,
+)
+@requires("drafter")
+def delete_document(document_id: int):
+    current = services.get_document(database(), document_id, principal=current_principal())
+    check_if_match(services.etag_of(current.version))
+    services.delete_document(database(), document_id, base_version=current.version.number,
+                             principal=current_principal())
 
 
 @blp.route("/import", methods=["POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from drafting import services
-from drafting.api.auth import BEARER_SECURITY, requires
+from drafting.api.auth import BEARER_SECURITY, current_principal, requires
 from drafting.api.context import database
 from drafting.api.documents import PROBLEMS
 from drafting.api.schemas import MergeRequestSchema, MergeResultSchema
@@ -13,7 +13,7 @@ from drafting.api.schemas import MergeRequestSchema, MergeResultSchema
 blp = Blueprint("merge", __name__, url_prefix="/api", description="Three-way merge of concurrent edits")
 
 
-@blp.route("/documents/<int:document_id>/merge", methods=["POST"])
+@blp.route("/documents/<id:document_id>/merge", methods=["POST"])
 @blp.arguments(MergeRequestSchema)
 @blp.response(200, MergeResultSchema)
 @blp.doc(
@@ -31,7 +31,8 @@ blp = Blueprint("merge", __name__, url_prefix="/api", description="Three-way mer
 @requires("drafter")
 def merge(body, document_id: int):
     outcome = services.merge(database(), document_id, body["akn"].encode("utf-8"), body["base_version"],
-                             body["choices"], latest_version=body.get("latest_version"))
+                             body["choices"], latest_version=body.get("latest_version"),
+                             principal=current_principal())
     return {
         "items": [item.as_dict() for item in outcome.items],
         "complete": outcome.complete,

@@ -37,6 +37,14 @@ export class SafeguardsPanel {
       this.container.dataset.generation = String(generation);
     } catch (error) {
       if (error.name === "AbortError") return;
+      if (error.status === 503 && generation === this.generation) {
+        // the server is busy with other heavy work: check this text again when it says to
+        const seconds = Number((error.problem && error.problem.retry_after) || 5);
+        this.container.replaceChildren(el("p", { class: "note", role: "status" },
+          `The server is busy; the safeguards are checked again in ${seconds} s.`));
+        this.timer = setTimeout(() => this.refresh(xml), seconds * 1000);
+        return;
+      }
       this.container.replaceChildren(el("p", { class: "error", role: "alert" },
         `The safeguards could not be checked: ${error.message}`));
     } finally {
