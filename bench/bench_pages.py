@@ -17,9 +17,8 @@ import argparse
 import statistics
 import time
 
-from demo_server import demo_server
+from demo_server import demo_server, signed_in_page
 
-CHROMIUM = "/usr/bin/chromium"
 TARGET_MS = 300
 
 
@@ -44,14 +43,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with demo_server() as (base, password), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{base}/login")
-        page.fill('input[name="name"]', "demo")
-        page.fill('input[name="password"]', password)
-        page.click('form:has(input[name="password"]) button[type="submit"]')
-        page.wait_for_url(f"{base}/")
+        browser, page = signed_in_page(playwright, base, password)
         pages = [
             ("library", "/", None),
             ("document (bill as printed)", "/documents/1", None),

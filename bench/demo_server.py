@@ -101,3 +101,19 @@ def _wait_for_port(port: int) -> None:
         except OSError:
             time.sleep(0.1)
     raise SystemExit(f"nothing listens on port {port}")
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def signed_in_page(playwright, base: str, password: str, *, width: int = 1280, height: int = 900):
+    """Launch Debian's Chromium, sign in as the demo drafter and return (browser, page) on the library."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{base}/login")
+    page.fill('input[name="name"]', "demo")
+    page.fill('input[name="password"]', password)
+    page.click('form:has(input[name="password"]) button[type="submit"]')
+    page.wait_for_url(f"{base}/")
+    return browser, page

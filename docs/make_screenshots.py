@@ -12,21 +12,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "bench"))
 
-from demo_server import demo_server  # noqa: E402
+from demo_server import demo_server, signed_in_page  # noqa: E402
 
 
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with demo_server() as (base, password), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{base}/login")
-        page.fill('input[name="name"]', "demo")
-        page.fill('input[name="password"]', password)
-        page.click('form:has(input[name="password"]) button[type="submit"]')
-        page.wait_for_url(f"{base}/")
+        browser, page = signed_in_page(playwright, base, password)
 
         page.goto(f"{base}/documents/1/edit")
         page.locator("#safeguards .findings").wait_for()

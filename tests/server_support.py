@@ -14,7 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
 from drafting.cli import gunicorn_command
+from drafting.store import Database
+from drafting.store.models import Document, Version
 
 REPO = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -256,3 +261,18 @@ def _group_alive(pgid: int) -> bool:
         if int(fields[2]) == pgid and fields[0] != "Z":
             return True
     return False
+
+
+def stored_history(database_url: str, doc_id: int) -> tuple[int, list[tuple[int, int | None, str, str]]]:
+    """Return latest_version and every version (number, parent, content_hash, xml), read straight from the store."""
+    database = Database(database_url)
+    try:
+        with database.session(read_only=True) as session:
+            document = session.get(Document, doc_id)
+            versions = session.scalars(
+                select(Version).where(Version.document_id == doc_id).options(undefer(Version.xml))
+                .order_by(Version.number)
+            ).all()
+            return document.latest_version, [(v.number, v.parent_number, v.content_hash, v.xml) for v in versions]
+    finally:
+        database.dispose()

@@ -22,14 +22,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from lxml.builder import ElementMaker
-from sqlalchemy import make_url, select
-from sqlalchemy.orm import undefer
+from sqlalchemy import make_url
 
 from drafting import akn, services
 from drafting.akn import AKN_NS
 from drafting.store import Database
-from drafting.store.models import Document, Version
-from tests.server_support import Reply, Server
+from tests.server_support import Reply, Server, stored_history
 
 AKN = "application/akn+xml"
 TEMPLATE = {"template": "bill", "title": "Biometric Surveillance Moratorium", "jurisdiction": "us-ma",
@@ -165,21 +163,6 @@ class Traffic:
                     return True
             time.sleep(0.002)
         return False
-
-
-def stored_history(database_url: str, doc_id: int) -> tuple[int, list[tuple[int, int | None, str, str]]]:
-    """Return latest_version and every version (number, parent, content_hash, xml), read straight from the store."""
-    database = Database(database_url)
-    try:
-        with database.session(read_only=True) as session:
-            document = session.get(Document, doc_id)
-            versions = session.scalars(
-                select(Version).where(Version.document_id == doc_id).options(undefer(Version.xml))
-                .order_by(Version.number)
-            ).all()
-            return document.latest_version, [(v.number, v.parent_number, v.content_hash, v.xml) for v in versions]
-    finally:
-        database.dispose()
 
 
 # --- the test ---------------------------------------------------------------------------------------------------

@@ -16,14 +16,11 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from sqlalchemy import select
-from sqlalchemy.orm import undefer
 
 from drafting import akn, services
 from drafting.akn import AKN_NS
 from drafting.store import Database
-from drafting.store.models import Document, Version
-from tests.server_support import HOST, Reply, Server, read_reply, request
+from tests.server_support import HOST, Reply, Server, read_reply, request, stored_history
 
 AKN = "application/akn+xml"
 PROBLEM = "application/problem+json"
@@ -273,21 +270,6 @@ def save_loop(port: int, token: str, doc_id: int, label: str, stop: threading.Ev
             log.acknowledged.append((saved["version"], saved["content_hash"]))
             acked[label] += 1
     return log
-
-
-def stored_history(database_url: str, doc_id: int) -> tuple[int, list[tuple[int, int | None, str, str]]]:
-    """Return latest_version and every version (number, parent, content_hash, xml), read straight from the store."""
-    database = Database(database_url)
-    try:
-        with database.session(read_only=True) as session:
-            document = session.get(Document, doc_id)
-            versions = session.scalars(
-                select(Version).where(Version.document_id == doc_id).options(undefer(Version.xml))
-                .order_by(Version.number)
-            ).all()
-            return document.latest_version, [(v.number, v.parent_number, v.content_hash, v.xml) for v in versions]
-    finally:
-        database.dispose()
 
 
 @pytest.mark.slow

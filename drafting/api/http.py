@@ -195,11 +195,11 @@ def read_upload(kind: str, options: dict) -> tuple[bytes, str, dict]:
     if len(data) > limit:
         raise RequestTooLargeError(f"the file is larger than the limit of {limit} bytes")
     merged = {**options, **ImportQuerySchema().load(request.form.to_dict())}
-    return data, _media_type_of(upload.filename or "", upload.mimetype or ""), merged
+    return data, media_type_of_file(upload.filename or "", upload.mimetype or ""), merged
 
 
-def _media_type_of(filename: str, declared: str) -> str:
-    """Decide a form file's type by its extension, then by its declared type."""
+def media_type_of_file(filename: str, declared: str) -> str:
+    """Decide an uploaded file's type by its extension, then by its declared type (lowercased)."""
     suffix = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]

@@ -21,6 +21,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from drafting import akn, services
+from drafting.api.http import media_type_of_file
 from drafting.api.schemas import ImportQuerySchema
 from drafting.errors import (
     DraftingError,
@@ -29,7 +30,7 @@ from drafting.errors import (
     SchemaInvalidError,
     UnsupportedMediaTypeError,
 )
-from drafting.importers import DOCX, EXTENSIONS, TEXT_PLAIN
+from drafting.importers import DOCX, TEXT_PLAIN
 
 from .blueprint import bp, stored_id
 from .blueprint import database as _database
@@ -162,13 +163,8 @@ def _import_options(form) -> dict:
 
 
 def _media_type_of(filename: str, declared: str) -> str:
-    """Decide an uploaded file's type by its extension, then by its declared type."""
-    suffix = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
-    if suffix in EXTENSIONS:
-        return EXTENSIONS[suffix]
-    if suffix in (".xml", ".akn"):
-        return AKN_XML
-    declared = declared.lower()
+    """Decide an uploaded file's type as the API does; refuse what the import form cannot take."""
+    declared = media_type_of_file(filename, declared)
     if declared in (AKN_XML, "application/xml", "text/xml"):
         return AKN_XML
     if declared in IMPORT_TYPES:
