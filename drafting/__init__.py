@@ -11,7 +11,8 @@ if TYPE_CHECKING:
 def create_app(config: dict | None = None, *, warm: bool = False) -> Flask:
     """Build the Flask application: settings, database, API, web pages, error handlers, rate limits.
 
-    `warm` loads the AKN schemas at once, so that no request of a server pays for it (servers set it; tests don't).
+    `warm` loads the AKN schemas and makes the cache at once, so that no request of a server pays for them and a
+    bad cache setting stops the server at start (servers set it; tests don't).
     Outside development (DRAFTING_ENV) it refuses, with a ConfigurationError, to start without a strong SECRET_KEY.
     """
     from flask import Flask
@@ -40,7 +41,8 @@ def create_app(config: dict | None = None, *, warm: bool = False) -> Flask:
     app.before_request(check_session_csrf)
     app.before_request(check_body_media_type)
     if warm:
-        from drafting import akn
+        from drafting import akn, cache
 
         akn.load_schemas()
+        cache.for_app(app)  # a REDIS_URL without the redis package stops the server now, not at a request
     return app
