@@ -12,6 +12,7 @@ import hmac
 import os
 import secrets
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -552,7 +553,9 @@ def set_role(db: Database, name: str, role: str, *, actor: str | None = None) ->
         if before_role != role:
             repository.add_audit_event(session, "user.role_changed", actor=actor,
                                        detail={"user": name, "from": before_role, "to": role})
-        return Principal(user.name, user.role)
+        changed = Principal(user.name, user.role)
+    _token_cache.clear()  # the account's tokens carry the new role from the next request on
+    return changed
 
 
 def issue_token(db: Database, name: str, label: str = "", *, actor: str | None = None) -> str:
@@ -608,11 +611,54 @@ def create_token(db: Database, name: str, role: str, label: str = "", *, actor: 
         return Principal(user.name, user.role), token
 
 
+TOKEN_CACHE_SECONDS = 2.0
+
+
+class _TokenCache:
+    """The principals of tokens seen in the last TOKEN_CACHE_SECONDS, so that a burst of API calls reads the
+    accounts once. A role change made by this process takes effect at once (it clears the cache); one made through
+    another app server takes effect within TOKEN_CACHE_SECONDS."""
+
+    def __init__(self, max_entries: int = 10_000):
+        self._entries: dict[str, tuple[Principal, float]] = {}
+        self._lock = threading.Lock()
+        self._max_entries = max_entries
+
+    def get(self, digest: str) -> Principal | None:
+        found = self._entries.get(digest)
+        if found is None or found[1] < time.monotonic():
+            return None
+        return found[0]
+
+    def put(self, digest: str, principal: Principal) -> None:
+        with self._lock:
+            if len(self._entries) >= self._max_entries:
+                self._entries.clear()
+            self._entries[digest] = (principal, time.monotonic() + TOKEN_CACHE_SECONDS)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_token_cache = _TokenCache()
+
+
 def authenticate_token(db: Database, token: str) -> Principal | None:
     """Return the principal an API token belongs to, or None."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     digest = hash_token(token)
+    cached = _token_cache.get(digest)
+    if cached is not None:
+        return cached
+    principal = _principal_of_token(db, digest)
+    if principal is not None:
+        _token_cache.put(digest, principal)
+    return principal
+
+
+def _principal_of_token(db: Database, digest: str) -> Principal | None:
     with db.session(read_only=True) as session:
         found = repository.find_token(session, digest)
         if found is None or not hmac.compare_digest(found.token_hash, digest):
