@@ -37,6 +37,7 @@ from drafting.errors import (
     WorkTooLargeError,
 )
 from drafting.store import Database, repository
+from drafting.store.db import READ_ONLY_OPTION
 from drafting.store.models import VISIBILITIES, AuditEvent, Document, Version
 
 ROLES = ("viewer", "drafter", "admin")
@@ -371,8 +372,9 @@ def etag_of(version: Version) -> str:
 # `principal=None` is an internal call (the CLI, seeding), which sees every live document.
 
 
-def may_read(document: Document, principal: Principal | None) -> bool:
-    """Tell whether a principal may see (and, with a role that writes, change) a document."""
+def may_read(document, principal: Principal | None) -> bool:
+    """Tell whether a principal may see (and, with a role that writes, change) a document (a Document, or a row
+    with its deleted_at, visibility and created_by)."""
     if document.deleted_at is not None:
         return False
     if principal is None or principal.may("admin") or document.visibility == "shared":
@@ -886,13 +888,14 @@ def _stored_versions(db: Database, sides: list[tuple[int, int | None]], principa
     values = {}
     for n, (document_id, number) in enumerate(sides):
         values[f"document_{n}"], values[f"number_{n}"] = document_id, number
-    with db.session(read_only=True) as session:
-        rows = session.execute(_versions_query(len(sides)), values).all()
+    # a plain connection, not an ORM session: this runs in every cached request, and only reads a few columns
+    with db.engine.connect().execution_options(**{READ_ONLY_OPTION: True}) as connection:
+        rows = connection.execute(_versions_query(len(sides)), values).all()
     found = []
     for document_id, number in sides:
-        row = next((r for r in rows if r.Document.id == document_id
-                    and r.number == (number if number is not None else r.Document.latest_version)), None)
-        if row is None or not may_read(row.Document, principal):
+        row = next((r for r in rows if r.id == document_id
+                    and r.number == (number if number is not None else r.latest_version)), None)
+        if row is None or not may_read(row, principal):
             which = f" version {number}" if number else ""
             raise NotFoundError(f"no document {document_id}{which}")
         found.append((row.number, row.content_hash))
@@ -906,7 +909,8 @@ def _versions_query(count: int):
     wanted = [and_(Version.document_id == bindparam(f"document_{n}"),
                    Version.number == func.coalesce(bindparam(f"number_{n}", type_=Integer), Document.latest_version))
               for n in range(count)]
-    return (select(Document, Version.number, Version.content_hash)
+    return (select(Document.id, Document.latest_version, Document.visibility, Document.created_by,
+                   Document.deleted_at, Version.number, Version.content_hash)
             .join(Document, Document.id == Version.document_id).where(or_(*wanted)))
 
 
