@@ -411,15 +411,20 @@ class GapsResultSchema(Schema):
     comparison = fields.List(fields.Nested(ComparisonSchema))
 
 
-class AdoptRequestSchema(Schema):
-    from_id = fields.Integer(required=True, data_key="from", validate=ID_RANGE,
-                             metadata={"description": "id of the stored document to adopt from"})
+class _AdoptSourceSchema(Schema):
+    """What to adopt and where it goes: the same for the stored draft and for an unsaved one."""
+
     eId = fields.String(required=True, validate=EID,
                         metadata={"description": "the provision of that document", "example": "sec_16-62.3"})
     from_version = fields.Integer(validate=ID_RANGE, metadata={"description": "default: the latest"})
     after = fields.String(validate=EID,
                           metadata={"description": "eId in the draft to insert after (default: before the "
                                                    "closing sections, else at the end)"})
+
+
+class AdoptRequestSchema(_AdoptSourceSchema):
+    from_id = fields.Integer(required=True, data_key="from", validate=ID_RANGE,
+                             metadata={"description": "id of the stored document to adopt from"})
     message = fields.String(validate=[validate.Length(max=1000), STORABLE])
 
 
@@ -445,17 +450,11 @@ class AdoptResultSchema(DocumentSchema):
     adoption = fields.Nested(AdoptionSchema)
 
 
-class AdoptPreviewRequestSchema(Schema):
+class AdoptPreviewRequestSchema(_AdoptSourceSchema):
     akn = fields.String(required=True, validate=validate.Length(min=1, max=16 * 1024 * 1024),
                         metadata={"description": "the unsaved draft, as AKN XML"})
     from_id = fields.Integer(required=True, validate=ID_RANGE,
                              metadata={"description": "id of the stored document to adopt from"})
-    eId = fields.String(required=True, validate=EID,
-                        metadata={"description": "the provision of that document", "example": "sec_16-62.3"})
-    from_version = fields.Integer(validate=ID_RANGE, metadata={"description": "default: the latest"})
-    after = fields.String(validate=EID,
-                          metadata={"description": "eId in the draft to insert after (default: before the "
-                                                   "closing sections, else at the end)"})
 
 
 class AdoptPreviewResultSchema(Schema):
