@@ -110,8 +110,10 @@ def import_command(source: Path, doc_type, jurisdiction, title, number, date, ou
     Given a folder with --store, import every .txt, .docx and .xml file in it into the store.
     """
     from drafting import importers, services
+    from drafting.config import load_settings
 
-    options = {"type": doc_type, "jurisdiction": jurisdiction, "title": title, "number": number, "date": date}
+    options = {"type": doc_type, "jurisdiction": jurisdiction, "title": title, "number": number, "date": date,
+               "max_docx_unpacked": load_settings()["DRAFTING_MAX_DOCX_UNPACKED_BYTES"]}
     if source.is_dir():
         if not store:
             click.echo("error: a folder is imported with --store", err=True)
@@ -272,6 +274,42 @@ def token_create(name: str, role: str, label: str) -> None:
     click.echo(secret)
 
 
+@token.command("list")
+@click.option("--user", "name", required=True, help="User name.")
+def token_list(name: str) -> None:
+    """List a user's tokens: id, created, last used, revoked, label (never the secrets)."""
+    from drafting import services
+
+    try:
+        with _database() as database:
+            tokens = services.list_tokens(database, name)
+    except DraftingError as error:
+        _fail(error)
+    for found in tokens:
+        used = found.last_used_at.isoformat() if found.last_used_at else "-"
+        revoked = found.revoked_at.isoformat() if found.revoked_at else "active"
+        click.echo(f"{found.id}\t{found.created_at.isoformat()}\t{used}\t{revoked}\t{found.label}")
+
+
+@token.command("revoke")
+@click.option("--user", "name", required=True, help="User name.")
+@click.option("--id", "token_id", type=int, help="The token to revoke (see `drafting token list`).")
+@click.option("--all", "every", is_flag=True, help="Revoke every token of the user.")
+def token_revoke(name: str, token_id: int | None, every: bool) -> None:
+    """Revoke one token of a user (--id) or all of them (--all); refused from the next request on."""
+    from drafting import services
+
+    if (token_id is None) == (not every):
+        click.echo("error: expected exactly one of --id or --all", err=True)
+        sys.exit(2)
+    try:
+        with _database() as database:
+            revoked = services.revoke_token(database, name, token_id)
+    except DraftingError as error:
+        _fail(error)
+    click.echo(f"{revoked} token{'s' if revoked != 1 else ''} of {name} revoked")
+
+
 @main.group()
 def user() -> None:
     """User accounts."""
@@ -295,6 +333,63 @@ def user_create(name: str, role: str, password_stdin: bool) -> None:
     except DraftingError as error:
         _fail(error)
     click.echo(f"created {principal.name} ({principal.role})")
+
+
+@user.command("disable")
+@click.argument("name")
+def user_disable(name: str) -> None:
+    """Disable user NAME: no sign-in, every browser session ended, every token refused."""
+    _set_disabled(name, True)
+
+
+@user.command("enable")
+@click.argument("name")
+def user_enable(name: str) -> None:
+    """Enable user NAME again (tokens not revoked work again; ended sessions stay ended)."""
+    _set_disabled(name, False)
+
+
+def _set_disabled(name: str, disabled: bool) -> None:
+    from drafting import services
+
+    try:
+        with _database() as database:
+            account = services.set_disabled(database, name, disabled)
+    except DraftingError as error:
+        _fail(error)
+    click.echo(f"{account.name} is {'disabled' if account.disabled else 'enabled'}")
+
+
+@user.command("password")
+@click.argument("name")
+def user_password(name: str) -> None:
+    """Set user NAME's password from standard input; every browser session of the account ends."""
+    from drafting import services
+
+    password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        click.echo("error: the password must have at least 8 characters", err=True)
+        sys.exit(2)
+    try:
+        with _database() as database:
+            services.set_password(database, name, password)
+    except DraftingError as error:
+        _fail(error)
+    click.echo(f"password of {name} set; its browser sessions have ended")
+
+
+@user.command("sign-out")
+@click.argument("name")
+def user_sign_out(name: str) -> None:
+    """End every browser session of user NAME."""
+    from drafting import services
+
+    try:
+        with _database() as database:
+            ended = services.end_sessions(database, name)
+    except DraftingError as error:
+        _fail(error)
+    click.echo(f"{ended} session{'s' if ended != 1 else ''} of {name} ended")
 
 
 @main.command()

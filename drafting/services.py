@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
+from typing import NoReturn
 
 from sqlalchemy import Integer, and_, bindparam, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -509,7 +510,7 @@ def _check_role(role: str) -> None:
 
 
 def hash_token(token: str) -> str:
-    """Return the stored form of an API token (tokens are random, so a plain SHA-256 is enough)."""
+    """Return the stored form of an API token or a session key (both random, so a plain SHA-256 is enough)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -533,63 +534,166 @@ class Account:
     role: str
     created_at: datetime
     has_password: bool
-    tokens: int
+    tokens: int  # tokens not revoked
+    disabled: bool
+
+
+def _account(user) -> Account:
+    active = sum(1 for token in user.tokens if token.revoked_at is None)
+    return Account(user.name, user.role, user.created_at, user.password_hash is not None, active,
+                   user.disabled_at is not None)
 
 
 def list_users(db: Database) -> list[Account]:
     """Return every account."""
     with db.session(read_only=True) as session:
-        return [
-            Account(user.name, user.role, user.created_at, user.password_hash is not None, len(user.tokens))
-            for user in repository.list_users(session)
-        ]
+        return [_account(user) for user in repository.list_users(session)]
 
 
-def set_role(db: Database, name: str, role: str, *, actor: str | None = None) -> Principal:
-    """Give an account another role."""
+def get_account(db: Database, name: str) -> Account:
+    """Return one account; NotFoundError if there is none of that name."""
+    with db.session(read_only=True) as session:
+        user = repository.get_user(session, name)
+        if user is None:
+            raise NotFoundError(f"no user named {name!r}")
+        return _account(user)
+
+
+def _end_other_sessions(session, user, reason: str, sparing_session: str | None) -> int:
+    """End every session of an account but the one (a session key) that made the change."""
+    sparing = hash_token(sparing_session) if sparing_session else None
+    return repository.end_browser_sessions(session, user, reason, sparing=sparing)
+
+
+def set_role(db: Database, name: str, role: str, *, actor: str | None = None, sparing_session: str | None = None
+             ) -> Principal:
+    """Give an account another role; every other browser session of the account ends (its user signs in again)."""
     _check_role(role)
     with db.session() as session:
         before = repository.get_user(session, name)
         before_role = before.role if before is not None else None
         user = repository.set_user_role(session, name, role)
         if before_role != role:
+            ended = _end_other_sessions(session, user, "role-changed", sparing_session)
             repository.add_audit_event(session, "user.role_changed", actor=actor,
-                                       detail={"user": name, "from": before_role, "to": role})
+                                       detail={"user": name, "from": before_role, "to": role,
+                                               "sessions_ended": ended})
         changed = Principal(user.name, user.role)
-    _token_cache.clear()  # the account's tokens carry the new role from the next request on
+    _principal_cache.clear()  # the account's tokens and sessions carry the new role from the next request on
     return changed
+
+
+def set_disabled(db: Database, name: str, disabled: bool, *, actor: str | None = None) -> Account:
+    """Disable an account (no sign-in, every session ended, every token refused) or enable it again (its tokens
+    that were not revoked work again; its ended sessions do not)."""
+    if disabled and actor == name:
+        raise ConflictError("an administrator cannot disable their own account; ask another administrator")
+    with db.session() as session:
+        was_disabled = (repository.get_user(session, name) or _no_such_user(name)).disabled_at is not None
+        user = repository.set_user_disabled(session, name, disabled)
+        if disabled != was_disabled:
+            ended = repository.end_browser_sessions(session, user, "disabled") if disabled else 0
+            detail = {"user": name, "sessions_ended": ended} if disabled else {"user": name}
+            repository.add_audit_event(session, "user.disabled" if disabled else "user.enabled", actor=actor,
+                                       detail=detail)
+        account = _account(user)
+    _principal_cache.clear()
+    return account
+
+
+def _no_such_user(name: str) -> NoReturn:
+    raise NotFoundError(f"no user named {name!r}")
 
 
 def issue_token(db: Database, name: str, label: str = "", *, actor: str | None = None) -> str:
     """Create a new API token for an existing account; return it (it is shown once)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.session() as session:
-        user = repository.get_user(session, name)
-        if user is None:
-            raise NotFoundError(f"no user named {name!r}")
+        user = repository.get_user(session, name) or _no_such_user(name)
         repository.add_token(session, user, hash_token(token), label)
         repository.add_audit_event(session, "token.issued", actor=actor, detail={"user": name, "label": label})
     return token
 
 
-def set_password(db: Database, name: str, password: str, *, actor: str | None = None) -> None:
-    """Give an account a (new) password for browser sign-in."""
+@dataclass(frozen=True)
+class TokenInfo:
+    """An API token as an administrator sees it (never its secret)."""
+
+    id: int
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def list_tokens(db: Database, name: str) -> list[TokenInfo]:
+    """Return an account's tokens, revoked ones included."""
+    with db.session(read_only=True) as session:
+        user = repository.get_user(session, name) or _no_such_user(name)
+        return [TokenInfo(token.id, token.label, token.created_at, token.last_used_at, token.revoked_at)
+                for token in repository.list_tokens(session, user)]
+
+
+def revoke_token(db: Database, name: str, token_id: int | None = None, *, actor: str | None = None) -> int:
+    """Revoke one token of an account (by id; NotFoundError if it has none of that id) or, with no id, all of
+    them; return how many were active. Refused from the next request on, on every app server within
+    TOKEN_CACHE_SECONDS, on this one at once."""
     with db.session() as session:
-        repository.set_password_hash(session, name, generate_password_hash(password))
-        repository.add_audit_event(session, "user.password_set", actor=actor, detail={"user": name})
+        user = repository.get_user(session, name) or _no_such_user(name)
+        if token_id is not None and repository.get_token(session, user, token_id) is None:
+            raise NotFoundError(f"{name} has no token {token_id}")
+        revoked = repository.revoke_tokens(session, user, token_id)
+        detail = {"user": name, "revoked": revoked}
+        if token_id is not None:
+            detail["token"] = token_id
+        repository.add_audit_event(session, "token.revoked" if token_id is not None else "token.revoked_all",
+                                   actor=actor, detail=detail)
+    _principal_cache.clear()
+    return revoked
+
+
+def set_password(db: Database, name: str, password: str, *, actor: str | None = None,
+                 sparing_session: str | None = None) -> None:
+    """Give an account a (new) password for browser sign-in; every other session of the account ends."""
+    with db.session() as session:
+        user = repository.set_password_hash(session, name, generate_password_hash(password))
+        ended = _end_other_sessions(session, user, "password-changed", sparing_session)
+        repository.add_audit_event(session, "user.password_set", actor=actor,
+                                   detail={"user": name, "sessions_ended": ended})
+    _principal_cache.clear()
+
+
+def change_own_password(db: Database, name: str, current: str, new: str, *, session_key: str | None = None) -> bool:
+    """Change a signed-in user's password after checking the current one; False (nothing changed) if it is wrong.
+    The session that asked stays signed in; every other session of the account ends."""
+    if check_password(db, name, current) is None:
+        return False
+    set_password(db, name, new, actor=name, sparing_session=session_key)
+    return True
 
 
 # checked against when the name is unknown, so that a wrong name costs as long as a wrong password
 _NO_SUCH_USER_HASH = generate_password_hash("no such user")
 
 
-def check_password(db: Database, name: str, password: str) -> Principal | None:
-    """Return the principal whose name and password these are, or None."""
+def check_password(db: Database, name: str, password: str, *, address: str | None = None) -> Principal | None:
+    """Return the principal whose name and password these are, or None. A refusal is written to the audit log (the
+    name tried, why, and the client's address when given; never the password). Disabled accounts are refused."""
+    name = name[:80]
     with db.session(read_only=True) as session:
-        user = repository.get_user(session, name[:80])
+        user = repository.get_user(session, name)
         stored = user.password_hash if user is not None and user.password_hash else _NO_SUCH_USER_HASH
         found = Principal(user.name, user.role) if user is not None and user.password_hash else None
-    return found if check_password_hash(stored, password) and found is not None else None
+        disabled = user is not None and user.disabled_at is not None
+    matches = check_password_hash(stored, password)
+    if matches and found is not None and not disabled:
+        return found
+    reason = ("unknown-account" if user is None else "no-password" if found is None
+              else "wrong-password" if not matches else "disabled")
+    detail = {"user": name, "reason": reason} | ({"address": address} if address else {})
+    with db.session() as session:
+        repository.add_audit_event(session, "user.sign_in_failed", actor=None, detail=detail)
+    return None
 
 
 def create_token(db: Database, name: str, role: str, label: str = "", *, actor: str | None = None
@@ -606,19 +710,82 @@ def create_token(db: Database, name: str, role: str, label: str = "", *, actor: 
         elif user.role != role:
             before = user.role
             repository.set_user_role(session, user.name, role)
+            ended = repository.end_browser_sessions(session, user, "role-changed")
             repository.add_audit_event(session, "user.role_changed", actor=actor,
-                                       detail={"user": name, "from": before, "to": role})
+                                       detail={"user": name, "from": before, "to": role, "sessions_ended": ended})
         repository.add_token(session, user, hash_token(token), label)
         repository.add_audit_event(session, "token.issued", actor=actor, detail={"user": name, "label": label})
-        return Principal(user.name, user.role), token
+        principal = Principal(user.name, user.role)
+    _principal_cache.clear()
+    return principal, token
 
+
+# --- browser sessions -------------------------------------------------------------------------------------------
+
+SESSION_KEY_BYTES = 32
+ENDED_SESSIONS_KEPT = timedelta(days=30)  # ended and expired sessions are forgotten after this
+
+
+def start_session(db: Database, name: str, lifetime: timedelta, *, address: str | None = None) -> str:
+    """Record a browser sign-in for an account; return the session's key (for the signed cookie; only its hash is
+    stored). Sessions of the account that ended or expired long ago are forgotten."""
+    key = secrets.token_urlsafe(SESSION_KEY_BYTES)
+    now = datetime.now(UTC)
+    with db.session() as session:
+        user = repository.get_user(session, name) or _no_such_user(name)
+        repository.forget_browser_sessions(session, user, before=now - ENDED_SESSIONS_KEPT)
+        repository.add_browser_session(session, user, hash_token(key), now + lifetime)
+        repository.add_audit_event(session, "user.signed_in", actor=name,
+                                   detail={"user": name} | ({"address": address} if address else {}))
+    return key
+
+
+def principal_of_session(db: Database, key: str) -> Principal | None:
+    """Return who a browser session acts as now, or None when it has ended or expired or its account is disabled.
+
+    Read from the store on every request (one indexed look-up; browsers send few requests), so that signing out,
+    a password or role change and disabling take effect at once on every worker of every app server."""
+    if not key or len(key) > 200:
+        return None
+    with db.session(read_only=True) as session:
+        found = repository.find_browser_session(session, hash_token(key))
+        if (found is None or found.ended_at is not None or found.expires_at <= datetime.now(UTC)
+                or found.user.disabled_at is not None):
+            return None
+        return Principal(found.user.name, found.user.role)
+
+
+def end_session(db: Database, key: str, *, reason: str = "signed-out") -> None:
+    """End one browser session (signing out): its cookie is refused from now on, wherever it is replayed."""
+    with db.session() as session:
+        found = repository.find_browser_session(session, hash_token(key))
+        if found is None or found.ended_at is not None:
+            return
+        repository.end_browser_sessions(session, found.user, reason, only=found.key_hash)
+        repository.add_audit_event(session, "user.signed_out", actor=found.user.name,
+                                   detail={"user": found.user.name})
+    _principal_cache.clear()
+
+
+def end_sessions(db: Database, name: str, *, actor: str | None = None, sparing_session: str | None = None) -> int:
+    """End every browser session of an account (but the one given); return how many were open."""
+    with db.session() as session:
+        user = repository.get_user(session, name) or _no_such_user(name)
+        ended = _end_other_sessions(session, user, "ended-by-admin", sparing_session)
+        repository.add_audit_event(session, "user.sessions_ended", actor=actor,
+                                   detail={"user": name, "sessions_ended": ended})
+    _principal_cache.clear()
+    return ended
+
+
+# --- authenticating API tokens ----------------------------------------------------------------------------------
 
 TOKEN_CACHE_SECONDS = 2.0
 
 
-class _TokenCache:
-    """The principals of tokens seen in the last TOKEN_CACHE_SECONDS, so that a burst of API calls reads the
-    accounts once. A role change made by this process takes effect at once (it clears the cache); one made through
+class _PrincipalCache:
+    """The principals of API tokens seen in the last TOKEN_CACHE_SECONDS, so that a burst of requests reads
+    the accounts once. A change made by this process takes effect at once (it clears the cache); one made through
     another app server takes effect within TOKEN_CACHE_SECONDS."""
 
     def __init__(self, max_entries: int = 10_000):
@@ -626,44 +793,45 @@ class _TokenCache:
         self._lock = threading.Lock()
         self._max_entries = max_entries
 
-    def get(self, digest: str) -> Principal | None:
-        found = self._entries.get(digest)
+    def get(self, key: str) -> Principal | None:
+        found = self._entries.get(key)
         if found is None or found[1] < time.monotonic():
             return None
         return found[0]
 
-    def put(self, digest: str, principal: Principal) -> None:
+    def put(self, key: str, principal: Principal) -> None:
         with self._lock:
             if len(self._entries) >= self._max_entries:
                 self._entries.clear()
-            self._entries[digest] = (principal, time.monotonic() + TOKEN_CACHE_SECONDS)
+            self._entries[key] = (principal, time.monotonic() + TOKEN_CACHE_SECONDS)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
 
 
-_token_cache = _TokenCache()
+_principal_cache = _PrincipalCache()
 
 
 def authenticate_token(db: Database, token: str) -> Principal | None:
-    """Return the principal an API token belongs to, or None."""
+    """Return the principal an API token belongs to, or None (unknown, revoked, or its account disabled)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     digest = hash_token(token)
-    cached = _token_cache.get(digest)
+    cached = _principal_cache.get("token:" + digest)
     if cached is not None:
         return cached
     principal = _principal_of_token(db, digest)
     if principal is not None:
-        _token_cache.put(digest, principal)
+        _principal_cache.put("token:" + digest, principal)
     return principal
 
 
 def _principal_of_token(db: Database, digest: str) -> Principal | None:
     with db.session(read_only=True) as session:
         found = repository.find_token(session, digest)
-        if found is None or not hmac.compare_digest(found.token_hash, digest):
+        if (found is None or not hmac.compare_digest(found.token_hash, digest) or found.revoked_at is not None
+                or found.user.disabled_at is not None):
             return None
         principal = Principal(found.user.name, found.user.role)
         last_used = found.last_used_at

@@ -31,6 +31,7 @@ def test_user_signs_in_and_every_page_of_a_document_loads_cleanly(live_server, d
         ("compare", f"/documents/{bill.id}/compare?against={ordinance.id}"),
         ("export", f"/documents/{bill.id}/export"),
         ("import", "/import"),
+        ("account", "/account"),
     ]:
         response = page.goto(live_server + path)
         assert response is not None and response.ok, f"{path} answered {response and response.status}"

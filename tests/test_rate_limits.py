@@ -77,7 +77,7 @@ ACCOUNTS = {"ada": "drafter", "grace": "drafter", "root": "admin"}
 def quick_password_checks(monkeypatch):
     """Checking a password is slow on purpose; these tests count attempts, so they compare passwords plainly."""
 
-    def check_password(db, name, password):
+    def check_password(db, name, password, **_):
         return services.Principal(name, ACCOUNTS[name]) if name in ACCOUNTS and password == PASSWORD else None
 
     monkeypatch.setattr(services, "check_password", check_password)

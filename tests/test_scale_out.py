@@ -182,6 +182,42 @@ def test_a_browser_session_signed_in_on_one_server_is_valid_on_the_other(two_ser
     assert b"scale-out-reader" in library.body
 
 
+def test_a_session_ended_on_one_server_is_refused_by_the_other_within_the_window(two_servers, postgres):
+    """Sign-out on A and a demotion through A are refused at once by every worker of A and of B: each request with a
+    session reads it from the store."""
+    a, b = two_servers
+    password = "a long password for this test"
+    services.create_user(postgres, "scale-out-admin", "admin", password=password)
+
+    def sign_in_on(server):
+        form = server.request("GET", "/login")
+        cookie = form.headers["set-cookie"].split(";")[0]
+        csrf = re.search(rb'name="csrf_token" value="([^"]+)"', form.body).group(1).decode()
+        reply = server.request("POST", "/login", urlencode({"name": "scale-out-admin", "password": password,
+                                                            "csrf_token": csrf}).encode(),
+                               {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        assert reply.status == 302, reply.body
+        return reply.headers["set-cookie"].split(";")[0]
+
+    leaving, demoted = sign_in_on(a), sign_in_on(a)
+    assert b.request("GET", "/api/users", headers={"Cookie": leaving}).status == 200
+    assert b.request("GET", "/api/users", headers={"Cookie": demoted}).status == 200
+    page = a.request("GET", "/", headers={"Cookie": leaving})
+    csrf = re.search(rb'name="csrf_token" value="([^"]+)"', page.body).group(1).decode()
+    out = a.request("POST", "/logout", urlencode({"csrf_token": csrf}).encode(),
+                    {"Cookie": leaving, "Content-Type": "application/x-www-form-urlencoded"})
+    assert out.status == 302
+    for server in (a, b, a, b, a, b):  # two workers each: every one of them answers one of these
+        assert server.request("GET", "/api/users", headers={"Cookie": leaving}).status == 401
+
+    demotion = a.request("PATCH", "/api/users/scale-out-admin", json.dumps({"role": "viewer"}).encode(),
+                         bearer(services.create_token(postgres, "scale-out-boss", "admin")[1],
+                                **{"Content-Type": "application/json"}))
+    assert demotion.status == 200, demotion.body
+    for server in (a, b, a, b, a, b):
+        assert server.request("GET", "/api/users", headers={"Cookie": demoted}).status == 401
+
+
 def test_a_redline_computed_by_one_server_is_served_by_the_other_from_redis(two_servers, token):
     if not redis_reachable():
         pytest.skip("no Redis answers on 127.0.0.1:6379")

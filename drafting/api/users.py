@@ -1,4 +1,4 @@
-"""Accounts and API tokens, managed by administrators."""
+"""Accounts, their API tokens and their browser sessions, managed by administrators."""
 
 from __future__ import annotations
 
@@ -9,13 +9,18 @@ from drafting.api.auth import BEARER_SECURITY, current_principal, requires
 from drafting.api.context import database
 from drafting.api.documents import PROBLEMS
 from drafting.api.schemas import (
+    AccountChangeSchema,
     AccountSchema,
     NewTokenSchema,
+    PasswordSchema,
     ProblemSchema,
-    RoleChangeSchema,
+    RevokedSchema,
+    SessionsEndedSchema,
+    TokenInfoSchema,
     TokenRequestSchema,
     UserCreateSchema,
 )
+from drafting.web.security import session_key
 
 blp = Blueprint("users", __name__, url_prefix="/api/users", description="Accounts (administrators only)")
 
@@ -36,17 +41,53 @@ def list_users():
 def create_user(body):
     services.create_user(database(), body["name"], body["role"], body.get("password"),
                          actor=current_principal().name)
-    return _account(body["name"])
+    return services.get_account(database(), body["name"])
 
 
 @blp.route("/<string:name>", methods=["PATCH"])
-@blp.arguments(RoleChangeSchema)
+@blp.arguments(AccountChangeSchema)
 @blp.response(200, AccountSchema)
-@blp.doc(summary="Change an account's role", security=BEARER_SECURITY, responses=PROBLEMS)
+@blp.doc(summary="Change an account's role, or disable or enable it", security=BEARER_SECURITY,
+         description="A new role ends every other browser session of the account; disabling ends all of them and "
+                     "refuses its tokens until it is enabled again.", responses=PROBLEMS)
 @requires("admin")
-def change_role(body, name: str):
-    services.set_role(database(), name, body["role"], actor=current_principal().name)
-    return _account(name)
+def change_account(body, name: str):
+    actor = current_principal().name
+    if "role" in body:
+        services.set_role(database(), name, body["role"], actor=actor, sparing_session=session_key())
+    if "disabled" in body:
+        services.set_disabled(database(), name, body["disabled"], actor=actor)
+    return services.get_account(database(), name)
+
+
+@blp.route("/<string:name>/password", methods=["PUT"])
+@blp.arguments(PasswordSchema)
+@blp.response(204)
+@blp.doc(summary="Set an account's password for browser sign-in", security=BEARER_SECURITY,
+         description="Every other browser session of the account ends.", responses=PROBLEMS)
+@requires("admin")
+def set_password(body, name: str):
+    services.set_password(database(), name, body["password"], actor=current_principal().name,
+                          sparing_session=session_key())
+
+
+@blp.route("/<string:name>/sessions", methods=["DELETE"])
+@blp.response(200, SessionsEndedSchema)
+@blp.doc(summary="End every browser session of an account", security=BEARER_SECURITY,
+         description="The session making this request, if it is one of them, stays open.", responses=PROBLEMS)
+@requires("admin")
+def end_sessions(name: str):
+    return {"ended": services.end_sessions(database(), name, actor=current_principal().name,
+                                           sparing_session=session_key())}
+
+
+@blp.route("/<string:name>/tokens", methods=["GET"])
+@blp.response(200, TokenInfoSchema(many=True))
+@blp.doc(summary="List an account's API tokens (never their secrets)", security=BEARER_SECURITY,
+         responses=PROBLEMS)
+@requires("admin")
+def list_tokens(name: str):
+    return services.list_tokens(database(), name)
 
 
 @blp.route("/<string:name>/tokens", methods=["POST"])
@@ -62,5 +103,17 @@ def issue_token(body, name: str):
     return {"name": name, "token": token}
 
 
-def _account(name: str) -> services.Account:
-    return next(account for account in services.list_users(database()) if account.name == name)
+@blp.route("/<string:name>/tokens", methods=["DELETE"])
+@blp.response(200, RevokedSchema)
+@blp.doc(summary="Revoke every API token of an account", security=BEARER_SECURITY, responses=PROBLEMS)
+@requires("admin")
+def revoke_tokens(name: str):
+    return {"revoked": services.revoke_token(database(), name, actor=current_principal().name)}
+
+
+@blp.route("/<string:name>/tokens/<int:token_id>", methods=["DELETE"])
+@blp.response(200, RevokedSchema)
+@blp.doc(summary="Revoke one API token of an account", security=BEARER_SECURITY, responses=PROBLEMS)
+@requires("admin")
+def revoke_token(name: str, token_id: int):
+    return {"revoked": services.revoke_token(database(), name, token_id, actor=current_principal().name)}

@@ -1,8 +1,9 @@
-"""Tables of the store: users and their API tokens, documents (works) and their append-only versions, and the
-append-only audit log.
+"""Tables of the store: users with their API tokens and browser sessions, documents (works) and their append-only
+versions, and the append-only audit log.
 
 Every timestamp is timezone-aware UTC in Python, whatever the database keeps (SQLite has no time zones).
-Migrations 0001_initial and 0002_audit_and_access create exactly these tables; a test compares the two.
+Migrations 0001_initial, 0002_audit_and_access and 0003_sessions_and_revocation create exactly these tables; a test
+compares the two.
 """
 
 from __future__ import annotations
@@ -79,8 +80,13 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A disabled account cannot sign in, its sessions are ended and its tokens are refused until it is enabled again.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list[ApiToken]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    sessions: Mapped[list[BrowserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -99,11 +105,34 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A revoked token is kept (its use shows in the audit log) and refused from then on.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
     def __repr__(self) -> str:
         return f"ApiToken(id={self.id!r}, label={self.label!r})"
+
+
+class BrowserSession(Base):
+    """A browser sign-in. The signed cookie carries a random key whose SHA-256 is kept here, so that the server can
+    end a session (sign-out, password or role change, disabled account) whatever copies of the cookie exist."""
+
+    __tablename__ = "browser_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # why it ended: signed-out, password-changed, role-changed, disabled, ended-by-admin
+    ended_reason: Mapped[str | None] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+    def __repr__(self) -> str:
+        return f"BrowserSession(id={self.id!r}, user_id={self.user_id!r}, ended_reason={self.ended_reason!r})"
 
 
 class Document(Base):

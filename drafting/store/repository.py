@@ -12,12 +12,22 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 
 from drafting.errors import ConflictError, DraftingError, NotFoundError, StaleVersionError
-from drafting.store.models import ROLES, VISIBILITIES, ApiToken, AuditEvent, Document, User, Version, utcnow
+from drafting.store.models import (
+    ROLES,
+    VISIBILITIES,
+    ApiToken,
+    AuditEvent,
+    BrowserSession,
+    Document,
+    User,
+    Version,
+    utcnow,
+)
 
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
@@ -89,6 +99,73 @@ def record_token_use(session: Session, token_id: int) -> None:
     session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
 
 
+def set_user_disabled(session: Session, name: str, disabled: bool) -> User:
+    """Disable a user (from now) or enable them again; NotFoundError if there is no such user."""
+    user = _require_user(session, name)
+    if disabled and user.disabled_at is None:
+        user.disabled_at = utcnow()
+    elif not disabled:
+        user.disabled_at = None
+    session.flush()
+    return user
+
+
+def revoke_tokens(session: Session, user: User, token_id: int | None = None) -> int:
+    """Revoke one token of a user (by id) or all of them; return how many were still active."""
+    statement = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    if token_id is not None:
+        statement = statement.where(ApiToken.id == token_id)
+    return session.execute(statement.values(revoked_at=utcnow())).rowcount
+
+
+def get_token(session: Session, user: User, token_id: int) -> ApiToken | None:
+    """Return a user's token by its id, or None."""
+    return session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.id == token_id)
+    ).one_or_none()
+
+
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    """Return a user's tokens, oldest first, revoked ones included."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+
+
+def add_browser_session(session: Session, user: User, key_hash: str, expires_at: datetime) -> BrowserSession:
+    """Store the SHA-256 hex digest of a new browser session's key."""
+    if not _SHA256_HEX.fullmatch(key_hash):
+        raise ValueError(f"expected a session key hash of 64 lowercase hex digits, found {len(key_hash)} characters")
+    browser_session = BrowserSession(user_id=user.id, key_hash=key_hash, expires_at=expires_at)
+    session.add(browser_session)
+    session.flush()
+    return browser_session
+
+
+def find_browser_session(session: Session, key_hash: str) -> BrowserSession | None:
+    """Return the browser session with this key hash, its user loaded; None if unknown."""
+    return session.scalars(
+        select(BrowserSession).where(BrowserSession.key_hash == key_hash).options(joinedload(BrowserSession.user))
+    ).one_or_none()
+
+
+def end_browser_sessions(session: Session, user: User, reason: str, *, only: str | None = None,
+                         sparing: str | None = None) -> int:
+    """End a user's open sessions (only the one with key hash `only`, or all but `sparing`); return how many."""
+    statement = update(BrowserSession).where(BrowserSession.user_id == user.id, BrowserSession.ended_at.is_(None))
+    if only is not None:
+        statement = statement.where(BrowserSession.key_hash == only)
+    if sparing is not None:
+        statement = statement.where(BrowserSession.key_hash != sparing)
+    return session.execute(statement.values(ended_at=utcnow(), ended_reason=reason)).rowcount
+
+
+def forget_browser_sessions(session: Session, user: User, *, before: datetime) -> None:
+    """Delete a user's sessions that ended or expired before a time (they can never be used again)."""
+    session.execute(delete(BrowserSession).where(
+        BrowserSession.user_id == user.id,
+        or_(BrowserSession.ended_at < before, BrowserSession.expires_at < before),
+    ))
+
+
 # --- documents and versions -------------------------------------------------------------------------------------
 
 
@@ -116,7 +193,7 @@ def create_document(
     _check_visibility(visibility)
     work_key = frbr_work_uri if work_uri_is_unique else None
     if work_key is not None and _work_key_taken(session, work_key):
-        raise _work_exists(frbr_work_uri)
+        raise _work_exists(session, frbr_work_uri)
     document = Document(
         frbr_work_uri=frbr_work_uri,
         work_key=work_key,
@@ -149,7 +226,7 @@ def create_document(
         # Another transaction stored the same work between our check and our insert.
         if work_key is None or not _work_key_taken(session, work_key):
             raise
-        raise _work_exists(frbr_work_uri) from error
+        raise _work_exists(session, frbr_work_uri) from error
     return version
 
 
@@ -213,7 +290,7 @@ def rename_work(
 ) -> Document:
     """Give a work a new (unique) FRBR work URI; ConflictError if another work has it."""
     if frbr_work_uri != document.work_key and _work_key_taken(session, frbr_work_uri):
-        raise _work_exists(frbr_work_uri)
+        raise _work_exists(session, frbr_work_uri)
     try:
         with session.begin_nested():
             document.frbr_work_uri = frbr_work_uri
@@ -222,7 +299,7 @@ def rename_work(
             document.number = number
             document.date = date
     except IntegrityError as error:
-        raise _work_exists(frbr_work_uri) from error
+        raise _work_exists(session, frbr_work_uri) from error
     return document
 
 
@@ -416,8 +493,16 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _work_exists(frbr_work_uri: str) -> ConflictError:
-    return ConflictError(f"a work with the URI {frbr_work_uri} already exists", extra={"frbr_work_uri": frbr_work_uri})
+def _work_exists(session: Session, frbr_work_uri: str) -> ConflictError:
+    """The 409 for a work URI another document holds: the same words whoever holds it and whoever asks. It gives the
+    holder's id only when the holder is shared, which every user may read; of a private one (its title, owner, id)
+    it says nothing, not even that it is private."""
+    extra = {"frbr_work_uri": frbr_work_uri}
+    shared = session.scalar(select(Document.id).where(Document.work_key == frbr_work_uri,
+                                                      Document.visibility == "shared"))
+    if shared is not None:
+        extra["document_id"] = shared
+    return ConflictError(f"a work with the URI {frbr_work_uri} already exists", extra=extra)
 
 
 def _stale(base_version: int, latest: int | None) -> StaleVersionError:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Flask
 
 from .blueprint import bp
-from .security import SessionInterface, add_security_headers, csrf_token, signed_in
+from .security import add_security_headers, csrf_token, init_sessions, signed_in
 
 
 def init_app(app: Flask) -> None:
     """Register the web pages, sessions and security headers."""
     from . import compare_pages, editor_pages, library_pages, pages  # noqa: F401  (the page modules register their routes on bp)
 
-    app.session_interface = SessionInterface()
+    init_sessions(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["signed_in"] = signed_in
     app.register_blueprint(bp)

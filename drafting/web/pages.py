@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from drafting import services
 from drafting.errors import DraftingError, NotFoundError
 
 from .blueprint import bp, stored_id
 from .blueprint import database as _database
-from .security import check_csrf, login_required, sign_in, signed_in
+from .security import check_csrf, client_address, login_required, session_key, sign_in, sign_out, signed_in
 
 
 def _safe_next(target: str | None) -> str:
@@ -27,7 +27,8 @@ def login():
     error = None
     if request.method == "POST":
         check_csrf()
-        principal = services.check_password(_database(), request.form.get("name", ""), request.form.get("password", ""))
+        principal = services.check_password(_database(), request.form.get("name", ""), request.form.get("password", ""),
+                                            address=client_address())
         if principal is not None:
             sign_in(principal)
             return redirect(_safe_next(request.args.get("next")))
@@ -38,8 +39,44 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required()
 def logout():
-    session.clear()
+    sign_out()
     return redirect(url_for("web.login"))
+
+
+@bp.route("/account")
+@login_required()
+def account():
+    return render_template("account.html", who=signed_in(), message=request.args.get("done") and _DONE.get(
+        request.args["done"]))
+
+
+_DONE = {"password": "Your password is changed; your other sessions have ended.",
+         "elsewhere": "Every other session of yours has ended."}
+MIN_PASSWORD = 8
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required()
+def change_password():
+    who, form = signed_in(), request.form
+    error = None
+    if len(form.get("new", "")) < MIN_PASSWORD:
+        error = f"The new password needs at least {MIN_PASSWORD} characters."
+    elif form.get("new") != form.get("repeat"):
+        error = "The two new passwords are not the same."
+    elif not services.change_own_password(_database(), who.name, form.get("current", ""), form["new"],
+                                          session_key=session_key()):
+        error = "The current password is not right."
+    if error:
+        return render_template("account.html", who=who, error=error), 400
+    return redirect(url_for("web.account", done="password"))
+
+
+@bp.route("/account/sign-out-elsewhere", methods=["POST"])
+@login_required()
+def sign_out_elsewhere():
+    services.end_sessions(_database(), signed_in().name, actor=signed_in().name, sparing_session=session_key())
+    return redirect(url_for("web.account", done="elsewhere"))
 
 
 @bp.route("/documents/<id:document_id>")

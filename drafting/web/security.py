@@ -1,5 +1,11 @@
 """Browser sessions: who is signed in, CSRF tokens on every state-changing request, strict security headers on
-every response, and rate limits on the actions that guess secrets (signing in, issuing API tokens)."""
+every response, and rate limits on the actions that guess secrets (signing in, issuing API tokens).
+
+Sessions are Flask-Login's, with a server-side record: the signed cookie carries a random session key as
+Flask-Login's user id, and the user loader asks the store (through the same 2-second principal cache as API tokens)
+whether that session is still open and what its account may do now. Signing out, a password or role change and
+disabling an account end sessions in the store, so a copied cookie is refused on every app server.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +15,17 @@ import re
 import secrets
 import time
 import unicodedata
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import quote
 
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.http import parse_options_header
 
+from drafting import services
 from drafting.errors import PermissionDeniedError
 from drafting.services import Principal
 
@@ -48,19 +57,64 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or (bool(request) and request.is_secure)
 
 
+class SessionUser(UserMixin):
+    """Flask-Login's user: an open browser session (its key is the id the cookie carries) and who it acts as."""
+
+    def __init__(self, key: str, principal: Principal):
+        self.key = key
+        self.principal = principal
+
+    def get_id(self) -> str:
+        return self.key
+
+
+def _load_session_user(key: str) -> SessionUser | None:
+    principal = services.principal_of_session(current_app.extensions["drafting.database"], key)
+    return SessionUser(key, principal) if principal is not None else None
+
+
+def init_sessions(app: Flask) -> None:
+    """Flask-Login on the signed-cookie session; each request's session is checked against the store."""
+    app.session_interface = SessionInterface()
+    manager = LoginManager(app)
+    manager.user_loader(_load_session_user)
+    # our own decorator answers anonymous visitors (sign-in page) and weak roles (403)
+    manager.session_protection = "basic"
+
+
 def signed_in() -> Principal | None:
-    """Return who is signed in to this browser session, or None."""
-    if "user" not in session:
+    """Return who is signed in to this browser session, or None (also once the session was ended on the server)."""
+    user = current_user
+    return user.principal if user and user.is_authenticated else None
+
+
+def session_key() -> str | None:
+    """The key of this request's open browser session, or None (bearer-token requests have none)."""
+    if "Authorization" in request.headers:
         return None
-    return Principal(session["user"], session["role"])
+    user = current_user
+    return user.key if user and user.is_authenticated else None
 
 
 def sign_in(principal: Principal) -> None:
-    """Start a fresh session for a principal (a new CSRF token too)."""
+    """Start a fresh session for a principal, recorded in the store (a new CSRF token too)."""
+    lifetime = current_app.permanent_session_lifetime
+    key = services.start_session(current_app.extensions["drafting.database"], principal.name,
+                                 lifetime if isinstance(lifetime, timedelta) else timedelta(seconds=lifetime),
+                                 address=client_address())
     session.clear()
-    session["user"], session["role"] = principal.name, principal.role
-    session["csrf"] = secrets.token_urlsafe(32)
     session.permanent = True
+    login_user(SessionUser(key, principal))
+    session["csrf"] = secrets.token_urlsafe(32)
+
+
+def sign_out() -> None:
+    """End this browser session in the store and forget it here: a copy of the cookie is refused from now on."""
+    key = session_key()
+    if key is not None:
+        services.end_session(current_app.extensions["drafting.database"], key)
+    logout_user()
+    session.clear()
 
 
 def csrf_token() -> str:
