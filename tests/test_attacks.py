@@ -33,6 +33,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -320,9 +321,11 @@ def _service(app, loopback, tmp_path) -> Service:
     services.create_user(db, PASSWORD_FREE_DRAFTER, "drafter")
     client = app.test_client()
     csrf = uuid.uuid4().hex
-    # the session security.sign_in() starts, without paying for a password hash in every test
+    # the session security.sign_in() starts (recorded in the store, its key as Flask-Login's user id), without
+    # paying for a password hash in every test
+    key = services.start_session(db, PASSWORD_FREE_DRAFTER, timedelta(hours=1))
     with client.session_transaction() as session:
-        session.update(user=PASSWORD_FREE_DRAFTER, role="drafter", csrf=csrf)
+        session.update(_user_id=key, _fresh=True, csrf=csrf)
         session.permanent = True
     return Service(app, client, tokens, csrf, Target(loopback.port, tmp_path))
 
