@@ -419,6 +419,10 @@ async function save() {
       } catch (failure) {
         announce(`The merge view could not open: ${failure.message}`);
       }
+    } else if (error instanceof ApiProblem && error.status === 401) {
+      persistNow();
+      announce("Not saved: your session has ended (signed out, or your account changed). Sign in again in another "
+        + "tab, then save: your changes are kept in this browser.");
     } else {
       announce(`Not saved: ${error.message}`);
     }
