@@ -222,6 +222,21 @@ def test_unsaved_changes_survive_a_reload(live_server, signed_in, library):
     assert text_of(page, "sec_1").inner_text() != "Words not yet saved."
 
 
+def test_a_save_after_the_session_ended_says_so_and_keeps_the_draft(live_server, signed_in, library, screenshot):
+    page = signed_in
+    document_id = create_bill(page, live_server)
+    open_editor(page, live_server, document_id)
+    name = page.locator("header.bar a[href='/account']").inner_text()
+    services.end_sessions(library, name)  # an administrator signs the drafter out everywhere
+    replace_text(page, "sec_1", "Words typed after the session ended.")
+    page.locator("#save").click()
+    page.locator("#status", has_text="your session has ended").wait_for()
+    screenshot("session-ended")
+    assert services.get_document(library, document_id).version.number == 1
+    page.reload()  # the page itself now asks to sign in again, and the words wait in this browser
+    page.wait_for_url(re.compile(r"/login"))
+
+
 def test_second_save_of_the_same_version_gets_the_merge_view(live_server, signed_in, library, browser, page_events,
                                                              request):
     first = signed_in
