@@ -10,6 +10,7 @@ import functools
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import threading
 import time
@@ -77,16 +78,32 @@ def _is_akn_work_uri(uri: str) -> bool:
     return uri.startswith("/akn/")
 
 
+_ABSOLUTE_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a scheme (RFC 3986)
+
+
+def _names_one_work(uri: str) -> bool:
+    """Tell whether a work URI names one work (so one document per URI): an AKN URI or an absolute URI.
+
+    A "#varWorkUri" reference or a bare path may be shared by many documents from one system; an absolute URI (an
+    ELI, a legislation.gov.uk id, the ni: URI derived from a text's hash) names one thing wherever it appears.
+    """
+    return _is_akn_work_uri(uri) or bool(_ABSOLUTE_URI.match(uri))
+
+
 def prepare(root, *, notes: tuple[str, ...] = (), import_report: dict | None = None) -> PreparedDocument:
-    """Repair eIds, serialise canonically and validate strictly a parsed AKN tree."""
+    """Repair eIds, complete a missing work URI, serialise canonically and validate strictly a parsed AKN tree."""
     repairs = akn.repair_eids(root)
     identification = akn.read_identification(root)
+    # a derived work URI is written into the stored XML, so that saving, exporting and comparing it later read the
+    # identity it is filed under (a text hash would change with the first edit)
+    written = akn.fill_work_uri(root, identification.identity)
     xml = akn.serialize(root)
     validation = akn.validate(root, strict=True)
     report = {
         "validation": validation.as_dict(),
         "normalisation": list(notes),
         "eid_repairs": [repair.as_dict() for repair in repairs],
+        "identity": {**identification.identity.as_dict(), "written": written},
         "import": import_report,
     }
     return PreparedDocument(
@@ -121,7 +138,7 @@ def _create(db: Database, prepared: PreparedDocument, *, author: str | None, mes
         version = repository.create_document(
             session,
             frbr_work_uri=ident.work_uri,
-            work_uri_is_unique=_is_akn_work_uri(ident.work_uri),
+            work_uri_is_unique=_names_one_work(ident.work_uri),
             doc_type=ident.doc_type,
             name=ident.name,
             jurisdiction=ident.jurisdiction,

@@ -26,6 +26,7 @@ def test_corpus_document_is_accepted_and_exported_without_loss_of_text(client, a
     body = created.get_json()
     report = body["report"]["validation"]
     assert report["valid"] is (report["error_count"] == 0)
+    assert body["report"]["identity"]["work_uri"] == body["frbr_uri"]  # the report names what it is filed under
     stored = client.get(f"/api/documents/{body['id']}", headers=auth(Accept=AKN)).data
     assert words(stored) == words(original)
     exported = client.get(f"/api/documents/{body['id']}/export", headers=auth())

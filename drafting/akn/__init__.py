@@ -2,6 +2,7 @@
 
 from .eids import clean_num, duplicate_eids, generate_eids, repair_eids
 from .frbr import Identification, export_filename, parse_frbr_uri, read_identification, set_identity
+from .identity import WorkIdentity, fill_work_uri
 from .namespaces import AKN_NS, E, akn, xpath
 from .parse import DEFAULT_LIMITS, ParsedDocument, ParseLimits, parse_akn, parse_xml
 from .provisions import Provision, extract_provisions, iter_provisions
@@ -19,6 +20,7 @@ __all__ = [
     "ParsedDocument",
     "Provision",
     "ValidationReport",
+    "WorkIdentity",
     "akn",
     "build_document",
     "clean_num",
@@ -26,6 +28,7 @@ __all__ = [
     "duplicate_eids",
     "export_filename",
     "extract_provisions",
+    "fill_work_uri",
     "generate_eids",
     "iter_provisions",
     "load_schemas",

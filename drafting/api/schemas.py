@@ -8,6 +8,7 @@ from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, post_
 from webargs.fields import DelimitedList
 
 from drafting.akn.frbr import MAX_WORK_URI
+from drafting.akn.identity import RULES
 from drafting.akn.templates import template_names
 from drafting.compare.model import STATUSES
 
@@ -86,10 +87,23 @@ class ImportReportSchema(Schema):
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
+class WorkIdentitySchema(Schema):
+    work_uri = fields.String(metadata={"description": "the work URI the document is filed under"})
+    rule = fields.String(validate=validate.OneOf(RULES),
+                         metadata={"description": "stated: the document's FRBRuri; otherwise how it was derived"})
+    derived = fields.Boolean()
+    sources = fields.Dict(keys=fields.String(), values=fields.String(), attribute="from", data_key="from",
+                          metadata={"description": "the values the work URI was taken or built from"})
+    note = fields.String()
+    written = fields.Boolean(metadata={"description": "whether the derived URI was written into FRBRWork/FRBRuri"})
+
+
 class StorageReportSchema(Schema):
     validation = fields.Nested(ValidationReportSchema)
     normalisation = fields.List(fields.String())
     eid_repairs = fields.List(fields.Nested(EidRepairSchema))
+    identity = fields.Nested(WorkIdentitySchema, metadata={"description": "how the work URI was found; absent in "
+                                                                          "reports stored before it was kept"})
     import_report = fields.Nested(ImportReportSchema, attribute="import", data_key="import", allow_none=True)
 
 

@@ -147,8 +147,9 @@ class Document(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     frbr_work_uri: Mapped[str] = mapped_column(String(512), index=True)
-    # The work URI again when it is an AKN FRBR URI, which names one work; documents from other systems may carry
-    # placeholders such as "#varWorkUri" that many share, and for them this is NULL (NULLs never collide).
+    # The work URI again when it names one work: an AKN FRBR URI or an absolute URI (an ELI, or the ni: URI derived
+    # from the text of a document that gives no identity); documents from other systems may carry placeholders such
+    # as "#varWorkUri" that many share, and for them this is NULL (NULLs never collide).
     work_key: Mapped[str | None] = mapped_column(String(512), unique=True)
     doc_type: Mapped[str] = mapped_column(String(64))
     name: Mapped[str | None] = mapped_column(String(64))
