@@ -19,7 +19,7 @@ def create_app(config: dict | None = None, *, warm: bool = False) -> Flask:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from drafting import api, web
-    from drafting.api.http import check_body_media_type
+    from drafting.api.http import DrainUnreadBody, check_body_media_type
     from drafting.config import load_settings, secret_key
     from drafting.store import Database
     from drafting.web.security import check_session_csrf, init_rate_limits
@@ -31,6 +31,7 @@ def create_app(config: dict | None = None, *, warm: bool = False) -> Flask:
     # Werkzeug hands out at most MAX_CONTENT_LENGTH bytes of a chunked body without complaint; one byte of
     # headroom lets read_body() see that a body went past the upload limit and answer 413.
     app.config["MAX_CONTENT_LENGTH"] = app.config["DRAFTING_MAX_UPLOAD_BYTES"] + 1
+    app.wsgi_app = DrainUnreadBody(app.wsgi_app)  # a refused body must not break the client's keep-alive
     if proxies := app.config["DRAFTING_TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     database = Database(app.config["DATABASE_URL"])

@@ -5,6 +5,7 @@ adopted from. Shared documents behave as before. Deleting a document makes it di
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -220,6 +221,53 @@ def test_shared_documents_are_read_by_everyone_and_written_by_drafters(world, cl
     saved = client.put(f"/api/documents/{world.shared}", data=xml,
                        headers=world.headers(OTHER, **{"Content-Type": AKN, "If-Match": world.etag(world.shared)}))
     assert saved.status_code == 200
+
+
+# --- a taken work URI -------------------------------------------------------------------------------------------
+# Work URIs are unique, so anyone who tries one may learn that it is taken. Of the document that holds it they learn
+# nothing more, unless it is shared (which every user may read): then its id.
+
+PRIVATE_URI = "/akn/us-ma/bill/2026/h-77"
+SHARED_URI = "/akn/us-ma-harborview/act/ordinance/2021/2-128"
+
+
+def _taken(response) -> dict:
+    """The 409 problem without its instance (the request's own path)."""
+    assert response.status_code == 409, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    body.pop("instance")
+    return body
+
+
+def test_a_work_uri_held_by_a_private_document_is_taken_and_nothing_else_is_said_of_it(world, client):
+    answers = {who: _taken(client.post("/api/documents", json={**TEMPLATE, "title": "Another Draft"},
+                                       headers=world.headers(who))) for who in (OTHER, OWNER, ADMIN)}
+    mine = client.post("/api/documents", json={**TEMPLATE, "number": "h-78"}, headers=world.headers(OTHER))
+    renamed = _taken(client.post(f"/api/documents/{mine.get_json()['id']}/rename", json={"frbr_uri": PRIVATE_URI},
+                                 headers=world.headers(OTHER, **{"If-Match": mine.headers["ETag"]})))
+
+    # one answer whoever asks (it does not tell who may see the holder), on creating and on renaming alike
+    assert answers[OTHER] == answers[OWNER] == answers[ADMIN] == renamed
+    answer = answers[OTHER]
+    assert answer["rule"] == "conflict" and answer["frbr_work_uri"] == PRIVATE_URI
+    assert answer["detail"] == f"a work with the URI {PRIVATE_URI} already exists"
+    said = json.dumps(answer)
+    for secret in (TEMPLATE["title"], OWNER, "private", f"/documents/{world.private}"):
+        assert secret not in said, secret
+    assert world.private not in answer.values() and "document_id" not in answer
+
+
+def test_a_work_uri_held_by_a_shared_document_is_taken_and_the_answer_gives_its_id(world, client):
+    again = _taken(client.post("/api/documents", data=sample_bytes(ORDINANCE),
+                               headers=world.headers(OTHER, **{"Content-Type": AKN})))
+    private = _taken(client.post("/api/documents", json=TEMPLATE, headers=world.headers(OTHER)))
+
+    assert again["document_id"] == world.shared
+    assert client.get(f"/api/documents/{again['document_id']}", headers=world.headers(OTHER)).status_code == 200
+    # the same words as for a private holder: only the id is added
+    assert again["detail"].replace(SHARED_URI, "URI") == private["detail"].replace(PRIVATE_URI, "URI")
+    assert set(again) - set(private) == {"document_id"}
 
 
 # --- visibility -------------------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def unsafe_rules(app, prefix: str):
 
 
 def url_of(rule, site) -> str:
-    values = {"document_id": site["documents"][0], "number": 1, "name": ADMIN}
+    values = {"document_id": site["documents"][0], "number": 1, "name": ADMIN, "token_id": 1}
     return rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
 
 
@@ -68,7 +68,7 @@ def state(site) -> tuple:
     documents, _ = services.list_documents(site["db"], limit=1000)
     accounts = services.list_users(site["db"])
     return (tuple((d.id, d.latest_version, d.frbr_work_uri, getattr(d, "visibility", None)) for d in documents),
-            tuple((a.name, a.role, a.has_password, a.tokens) for a in accounts))
+            tuple((a.name, a.role, a.has_password, a.tokens, a.disabled) for a in accounts))
 
 
 # --- download names ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from werkzeug.serving import make_server
 
 from drafting import akn, services
 from drafting.akn import AKN_NS
@@ -227,6 +228,89 @@ def test_chunked_body_under_the_limit_is_accepted(start_server, token):
     assert reply.status == 201, reply.body
     assert reply.json()["content_hash"] == akn.content_hash(akn.serialize(akn.parse_akn(data).root))
     assert document_total(server, token) == 1
+
+
+# --- 2b. refused bodies and keep-alive ---------------------------------------------------------------------------
+
+# gunicorn drains at most 64 KiB of a body the application left unread; past that it closes the connection
+LARGER_THAN_GUNICORN_DRAINS = 200 * 1024
+
+
+def send_on(connection: http.client.HTTPConnection, method: str, path: str, body=None, headers=None) -> Reply:
+    """Send a request on an open keep-alive connection and read its answer, without letting http.client reconnect."""
+    opened = connection.sock
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        connection.request(method, path, body=body, headers=headers or {},
+                           encode_chunked=body is not None and not isinstance(body, bytes))
+    assert opened is None or connection.sock is opened, "http.client opened a new connection"
+    return read_reply(connection, time.monotonic())
+
+
+def test_a_refused_body_of_64_kib_or_more_leaves_the_connection_serving_the_next_request(start_server, token):
+    server = start_server(workers=1, DRAFTING_MAX_UPLOAD_BYTES=str(UPLOAD_LIMIT))
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * LARGER_THAN_GUNICORN_DRAINS
+    too_large = SAMPLE.read_bytes() + b"\n" * (2 * UPLOAD_LIMIT)
+    connection = http.client.HTTPConnection(HOST, server.port, timeout=10)
+    connection.connect()
+    try:
+        wrong_type = send_on(connection, "POST", "/api/documents", png, auth(token, **{"Content-Type": "image/png"}))
+        health = send_on(connection, "GET", "/api/health")
+        over_limit = send_on(connection, "POST", "/api/documents", too_large, auth(token, **{"Content-Type": AKN}))
+        chunked_wrong_type = send_on(connection, "POST", "/api/documents", iter([png[:70_000], png[70_000:]]),
+                                     auth(token, **{"Content-Type": "image/png"}))
+        listing = send_on(connection, "GET", "/api/documents", headers=auth(token))
+    finally:
+        connection.close()
+
+    assert_problem(wrong_type, 415, "image/png")
+    assert_problem(over_limit, 413, "limit")
+    assert_problem(chunked_wrong_type, 415, "image/png")
+    for reply in (wrong_type, over_limit, chunked_wrong_type):
+        assert reply.headers.get("connection", "keep-alive").lower() == "keep-alive", reply.headers
+    assert health.status == 200 and listing.status == 200 and listing.json()["total"] == 0
+
+
+def test_a_body_too_large_to_drain_is_refused_with_connection_close_and_a_new_connection_works(start_server, token):
+    server = start_server(workers=1, DRAFTING_MAX_UPLOAD_BYTES=str(UPLOAD_LIMIT))
+    declared = 1 << 30  # a body no server reads in order to refuse it; the client waits for the answer first
+    with socket.create_connection((HOST, server.port), timeout=10) as raw:
+        raw.sendall(f"POST /api/documents HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {token}\r\n"
+                    f"Content-Type: {AKN}\r\nContent-Length: {declared}\r\n\r\n".encode())
+        answer = b""
+        while chunk := raw.recv(65536):  # the server closes after the answer: recv ends
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value.strip() for name, value in (line.split(":", 1) for line in header_lines)}
+
+    assert status_line.split()[1] == "413", answer
+    assert headers["connection"].lower() == "close", headers
+    assert json.loads(body[:int(headers["content-length"])])["status"] == 413
+    assert server.request("GET", "/api/health").status == 200
+
+
+@pytest.fixture
+def development_server(app):
+    """Serve the app with the Werkzeug development server (`drafting serve --dev`) in a thread; yield its port."""
+    server = make_server(HOST, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def test_under_the_development_server_a_refused_body_is_answered_and_the_next_request_is_too(development_server, token):
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * LARGER_THAN_GUNICORN_DRAINS
+    # the development server hands out the socket itself: draining must stop where the body does, or this hangs
+    wrong_type = request(development_server, "POST", "/api/documents", png,
+                         auth(token, **{"Content-Type": "image/png"}), timeout=5)
+    created = request(development_server, "POST", "/api/documents", json.dumps(TEMPLATE).encode(),
+                      auth(token, **{"Content-Type": "application/json"}), timeout=5)
+
+    assert_problem(wrong_type, 415, "image/png")
+    assert created.status == 201, created.body
 
 
 # --- 3. crashes during saves ------------------------------------------------------------------------------------

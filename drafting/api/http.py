@@ -182,11 +182,118 @@ def check_if_match(current_etag: str) -> None:
 
 
 
+# After an answer, at most this many more bytes of a body the application left unread (a refusal such as 413 or 415
+# comes before the body is read) are read and dropped so that the connection can serve the client's next request.
+# A client that sends more than that is not worth the reading: its connection closes after the answer instead.
+DRAIN_BYTES = 1 << 20
+_DRAIN_PIECE = 1 << 16
+
+
+class _CountedInput:
+    """The request body as the server hands it out (wsgi.input), counting what is read so that its end is known."""
+
+    def __init__(self, stream, length: int | None):
+        self._stream = stream
+        self._length = length  # None: chunked, the server finds the end
+        self._read = 0
+        self._ended = length == 0
+
+    @classmethod
+    def of(cls, environ: dict) -> _CountedInput | None:
+        """Wrap the body of a request that has one: a Content-Length, or a chunked body the server dechunks."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or "")
+        except ValueError:
+            length = None
+        if length is None:
+            chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+            if not (chunked and environ.get("wsgi.input_terminated")):
+                return None  # no body (or one the server does not end, which nobody may read)
+            return cls(environ["wsgi.input"], None)
+        return cls(environ["wsgi.input"], max(length, 0))
+
+    def _counted(self, data: bytes, size: int | None) -> bytes:
+        self._read += len(data)
+        if (not data and size != 0) or (self._length is not None and self._read >= self._length):
+            self._ended = True
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._counted(self._stream.read(size), size)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._counted(self._stream.readline(size), size)
+
+    def readlines(self, hint: int = -1) -> list[bytes]:
+        lines, size = [], 0
+        for line in self:
+            lines.append(line)
+            size += len(line)
+            if 0 < (hint or 0) <= size:
+                break
+        return lines
+
+    def __iter__(self):
+        return iter(self.readline, b"")
+
+    def drain(self, limit: int) -> bool:
+        """Read and drop what is left of the body, at most `limit` bytes; tell whether the body has ended."""
+        if self._ended:
+            return True
+        if self._length is not None and self._length - self._read > limit:
+            return False  # more is coming than will be read: read none of it
+        dropped = 0
+        try:
+            while not self._ended and dropped <= limit:
+                left = limit + 1 - dropped
+                if self._length is not None:  # never past the body: a server may hand out the raw socket
+                    left = min(left, self._length - self._read)
+                dropped += len(self.read(min(left, _DRAIN_PIECE)))
+        except Exception:  # a broken or malformed body: where the next request would start is unknown
+            return False
+        return self._ended
+
+
+class DrainUnreadBody:
+    """WSGI middleware: when the application answers without reading the whole request body, read and drop the rest
+    (at most DRAIN_BYTES), so that a keep-alive connection serves the client's next request; when more is left, ask
+    the server to close the connection after the answer, so that the answer says `Connection: close` rather than
+    `keep-alive` followed by a closed socket (gunicorn drains only 64 KiB itself, then closes without saying so)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        body = _CountedInput.of(environ)
+        if body is None:
+            return self.app(environ, start_response)
+        environ["wsgi.input"] = body
+
+        def answer(status, headers, exc_info=None):
+            # the application calls start_response when it is done with the request (no view here streams a body)
+            if not body.drain(DRAIN_BYTES):
+                _close_after_answer(start_response)
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, answer)
+
+
+def _close_after_answer(start_response) -> None:
+    """Ask the server to close the connection after this answer. The Connection header belongs to the server (PEP 3333
+    forbids hop-by-hop headers from an application, and gunicorn drops them): gunicorn's start_response is a method of
+    its response object, whose force_close() makes it answer `Connection: close`. The Werkzeug development server
+    closes every connection anyway."""
+    force_close = getattr(getattr(start_response, "__self__", None), "force_close", None)
+    if callable(force_close):
+        force_close()
+
+
 def read_upload(kind: str, options: dict) -> tuple[bytes, str, dict]:
-    """Return an upload's bytes, media type and options: the body itself, or the `file` of a multipart form
-    (whose other fields are options)."""
+    """Return an upload's bytes, media type and import options: the body itself, or the `file` of a multipart form
+    (whose other fields are options); the options carry what a .docx may unpack to (a setting, never the client's)."""
+    unpacked = {"max_docx_unpacked": current_app.config["DRAFTING_MAX_DOCX_UNPACKED_BYTES"]}
     if kind != MULTIPART:
-        return read_body(), kind, options
+        return read_body(), kind, {**options, **unpacked}
     upload = request.files.get("file")
     if upload is None:
         raise UnsupportedMediaTypeError("expected a multipart form with a `file` field, found none")
@@ -194,7 +301,7 @@ def read_upload(kind: str, options: dict) -> tuple[bytes, str, dict]:
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
         raise RequestTooLargeError(f"the file is larger than the limit of {limit} bytes")
-    merged = {**options, **ImportQuerySchema().load(request.form.to_dict())}
+    merged = {**options, **ImportQuerySchema().load(request.form.to_dict()), **unpacked}
     return data, media_type_of_file(upload.filename or "", upload.mimetype or ""), merged
 
 

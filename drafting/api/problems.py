@@ -1,4 +1,5 @@
-"""Every error leaves the service as application/problem+json (RFC 9457), never as an HTML traceback."""
+"""Every error leaves the service as application/problem+json (RFC 9457), never as an HTML traceback; its `type` is
+the page of its problem type (drafting.errors.PROBLEM_TYPES) that the service serves, its title that type's."""
 
 from __future__ import annotations
 
@@ -9,31 +10,23 @@ from flask_limiter import RateLimitExceeded
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from drafting.errors import DraftingError, RateLimitedError, problem_document
+from drafting.errors import (
+    PROBLEM_TYPES,
+    DraftingError,
+    RateLimitedError,
+    problem_details,
+    problem_document,
+    problem_type_of_status,
+)
 from drafting.web.security import SIGN_IN_ENDPOINT, retry_after
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
 
-_HTTP_RULES = {
-    400: "bad-request",
-    401: "authentication",
-    403: "forbidden",
-    404: "not-found",
-    405: "method-not-allowed",
-    406: "not-acceptable",
-    409: "conflict",
-    412: "stale-version",
-    413: "request-too-large",
-    415: "unsupported-media-type",
-    422: "invalid-request",
-    428: "if-match-required",
-    429: "rate-limited",
-}
-
 
 def problem_response(body: dict, status: int, headers: dict | None = None):
-    """Build a problem+json response."""
+    """Build a problem+json response (its type, a page of this service, relative to where the service is mounted)."""
+    body = {**body, "type": request.script_root + body["type"]}
     response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -51,14 +44,8 @@ def handle_drafting_error(error: DraftingError):
 
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
-    body = {
-        "type": "about:blank",
-        "title": error.name,
-        "status": status,
-        "detail": error.description or error.name,
-        "rule": _HTTP_RULES.get(status, "http-error"),
-        "instance": request.path,
-    }
+    body = problem_details(problem_type_of_status(status), error.description or error.name, status=status,
+                           instance=request.path)
     # webargs/flask-smorest attach the field errors of a rejected request body or query
     messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
     if messages:
@@ -84,28 +71,15 @@ def handle_rate_limited(error: RateLimitExceeded):
 
 def handle_schema_error(error: ValidationError):
     messages = {"json": error.messages}
-    body = {
-        "type": "about:blank",
-        "title": "Unprocessable request",
-        "status": 422,
-        "detail": "the request does not match its schema: " + _flatten(messages),
-        "rule": "invalid-request",
-        "instance": request.path,
-        "errors": messages,
-    }
+    body = problem_details(PROBLEM_TYPES["invalid-request"], "the request does not match its schema: "
+                           + _flatten(messages), instance=request.path, extra={"errors": messages})
     return problem_response(body, 422)
 
 
 def handle_unexpected(error: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
-    body = {
-        "type": "about:blank",
-        "title": "Internal server error",
-        "status": 500,
-        "detail": "the server failed to handle this request; it has been logged",
-        "rule": "internal-error",
-        "instance": request.path,
-    }
+    body = problem_details(PROBLEM_TYPES["internal-error"], "the server failed to handle this request; it has been "
+                           "logged", instance=request.path)
     return problem_response(body, 500)
 
 

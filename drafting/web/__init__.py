@@ -10,7 +10,7 @@ from .security import add_security_headers, csrf_token, init_sessions, signed_in
 
 def init_app(app: Flask) -> None:
     """Register the web pages, sessions and security headers."""
-    from . import compare_pages, editor_pages, library_pages, pages  # noqa: F401  (the page modules register their routes on bp)
+    from . import compare_pages, editor_pages, library_pages, pages, problem_pages  # noqa: F401  (the page modules register their routes on bp)
 
     init_sessions(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
