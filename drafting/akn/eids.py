@@ -5,6 +5,9 @@ Convention (AKN naming convention, as Indigo and bluebell apply it): an eId is t
 The number is the `<num>` text lowercased with brackets, leading words such as "Section" and trailing
 punctuation removed (`(B)` -> `b`, `16-62.2` -> `16-62.2`, `A.` -> `a`). An unnumbered element takes its position
 among same-named siblings (`hcontainer_1`); a clash takes a suffix (`para_a_2`).
+
+The browser editor names provisions by the same rules: editor_rules() gives it the prefix table and the number
+rules as data, and static/editor/akn.js follows expected_eids and repair_eids step by step.
 """
 
 from __future__ import annotations
@@ -50,12 +53,41 @@ PREFIXES = {
 
 PROVISION_TAGS = frozenset(akn(name) for name in PREFIXES)
 
+# How a printed number becomes the number part of an eId, as data: clean_num applies these rules, and the browser
+# editor (static/editor/akn.js) applies the same data, which it receives from editor_rules().
+LEADING_WORDS = (
+    "section", "sec", "article", "art", "chapter", "ch", "part", "title", "subtitle", "division", "subchapter", "book",
+    "tome",
+)
+"""Words dropped from the start of a number, whole words in any case, with an optional full stop ("Sec. 5")."""
+LEADING_MARKS = "§"
+"""Marks dropped from the start of a number, however often repeated ("§§ 4")."""
+TRAILING_PUNCTUATION = ".,:;"
+"""Punctuation dropped from the end of a number ("3." -> "3")."""
+BRACKETS = "()[]"
+"""Brackets dropped; like whitespace they separate parts, joined by SEPARATOR ("3 (a)" -> "3-a")."""
+KEPT = "abcdefghijklmnopqrstuvwxyz0123456789.-"
+"""The characters of a cleaned number (after lowercasing); every run of others becomes one SEPARATOR."""
+SEPARATOR = "-"
+TRIMMED = "-."
+"""Characters dropped from both ends of a cleaned number."""
+
+# What Python's re and str make of the rules above, spelled out for JavaScript, whose regular expressions differ.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+"""The characters str.split() and re's \\s take for whitespace (str.isspace)."""
+CASE_VARIANTS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+"""The characters other than ASCII that re.IGNORECASE matches with a letter ("İ", "ı", the Kelvin sign, "ſ")."""
+
 _LEADING_WORDS = re.compile(
-    r"^(?:(?:section|sec|article|art|chapter|ch|part|title|subtitle|division|subchapter|book|tome)\b\.?|§+)\s*",
+    rf"^(?:(?:{'|'.join(LEADING_WORDS)})\b\.?|[{re.escape(LEADING_MARKS)}]+)\s*",
     re.IGNORECASE,
 )
-_DROP = re.compile(r"[()\[\]\s]+")
-_UNSAFE = re.compile(r"[^a-z0-9.\-]+")
+_DROP = re.compile(rf"[{re.escape(BRACKETS)}\s]+")
+_UNSAFE = re.compile(rf"[^{re.escape(KEPT)}]+")
 
 
 def clean_num(num: str | None) -> str:
@@ -63,10 +95,27 @@ def clean_num(num: str | None) -> str:
     if not num:
         return ""
     text = _LEADING_WORDS.sub("", " ".join(num.split()))
-    text = text.strip().rstrip(".,:;").strip()
-    text = "-".join(part for part in _DROP.split(text) if part)
-    text = _UNSAFE.sub("-", text.lower()).strip("-.")
-    return text
+    text = text.strip().rstrip(TRAILING_PUNCTUATION).strip()
+    text = SEPARATOR.join(part for part in _DROP.split(text) if part)
+    return _UNSAFE.sub(SEPARATOR, text.lower()).strip(TRIMMED)
+
+
+def editor_rules() -> dict:
+    """Return the eId rules as JSON-able data, for the browser editor to name provisions as this module does."""
+    return {
+        "prefixes": dict(PREFIXES),
+        "number": {
+            "leading_words": list(LEADING_WORDS),
+            "leading_marks": LEADING_MARKS,
+            "trailing_punctuation": TRAILING_PUNCTUATION,
+            "brackets": BRACKETS,
+            "kept": KEPT,
+            "separator": SEPARATOR,
+            "trimmed": TRIMMED,
+            "whitespace": WHITESPACE,
+            "case_variants": dict(CASE_VARIANTS),
+        },
+    }
 
 
 def is_provision(node: etree._Element) -> bool:
@@ -175,6 +224,7 @@ __all__ = [
     "EidRepair",
     "clean_num",
     "duplicate_eids",
+    "editor_rules",
     "expected_eids",
     "generate_eids",
     "is_provision",

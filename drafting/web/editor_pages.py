@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from drafting import services
+from drafting.akn.eids import editor_rules
 from drafting.api.schemas import MAX_COMPARED
 from drafting.errors import NotFoundError
 
@@ -24,4 +25,4 @@ def edit(document_id: int):
     others, _ = services.list_documents(database(), limit=200, principal=signed_in())
     against = [other.id for other in others if other.id != document_id and other.doc_type in COMPARED_TYPES]
     return render_template("editor.html", document=stored.document, version=stored.version,
-                           against=against[:MAX_COMPARED])
+                           against=against[:MAX_COMPARED], eid_rules=editor_rules())

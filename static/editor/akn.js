@@ -3,14 +3,43 @@
 
 export const AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0";
 
-// Hierarchical elements and their eId prefixes (the AKN naming convention, as drafting/akn/eids.py applies it).
-export const PREFIXES = {
-  alinea: "al", article: "art", book: "book", chapter: "chp", clause: "clause", division: "dvs",
-  hcontainer: "hcontainer", indent: "indent", level: "level", list: "list", paragraph: "para", part: "part",
-  point: "point", proviso: "proviso", rule: "rule", section: "sec", subchapter: "subchp", subclause: "subclause",
-  subdivision: "subdvs", subparagraph: "subpara", subpart: "subpart", subrule: "subrule", subsection: "subsec",
-  subtitle: "subtitle", title: "title", tome: "tome", transitional: "transitional",
-};
+// The eId rules (the prefix of every hierarchical element, how a printed number is cleaned) belong to the server,
+// drafting/akn/eids.py; the editor page embeds them as JSON in <script type="application/json" id="eid-rules">.
+let eidRules = null;
+
+function rules() {
+  if (!eidRules) {
+    const element = globalThis.document && document.getElementById("eid-rules");
+    if (!element) throw new Error("expected the eId rules in an element #eid-rules of the page, found none");
+    eidRules = compileRules(JSON.parse(element.textContent));
+  }
+  return eidRules;
+}
+
+function classOf(characters) {
+  return `[${characters.replace(/[\\\]\[^-]/g, "\\$&")}]`;
+}
+
+/** Build the number-cleaning patterns so that they match what Python's re matches with drafting/akn/eids.py's. */
+function compileRules({ prefixes, number }) {
+  const space = classOf(number.whitespace);
+  // re.IGNORECASE: a letter, its capital and the other characters Python takes for it ("ſ" for "s")
+  const letter = (char) => classOf(char + char.toUpperCase() + (number.case_variants[char] || ""));
+  const words = number.leading_words.map((word) => Array.from(word, letter).join("")).join("|");
+  const trimmed = classOf(number.trimmed);
+  return {
+    prefixes: new Map(Object.entries(prefixes)),
+    separator: number.separator,
+    spaces: new RegExp(`${space}+`, "u"),
+    // re's \b after a word is a character that is no Unicode letter, digit or underscore (JavaScript's \b is ASCII)
+    leading: new RegExp(`^(?:(?:${words})(?![\\p{L}\\p{N}_])\\.?|${classOf(number.leading_marks)}+)${space}*`, "u"),
+    outerSpaces: new RegExp(`^${space}+|${space}+$`, "gu"),
+    trailing: new RegExp(`${classOf(number.trailing_punctuation)}+$`, "u"),
+    parts: new RegExp(`${classOf(number.brackets + number.whitespace)}+`, "u"),
+    unsafe: new RegExp(`[^${classOf(number.kept).slice(1, -1)}]+`, "gu"),
+    trimmed: new RegExp(`^${trimmed}+|${trimmed}+$`, "gu"),
+  };
+}
 
 // The element a new child of a provision becomes when it has no children yet (US drafting usage).
 const CHILD_TAG = {
@@ -24,8 +53,7 @@ const FIRST_NUM = {
 };
 
 export function isProvision(node) {
-  return node != null && node.nodeType === 1 && node.namespaceURI === AKN_NS &&
-    Object.hasOwn(PREFIXES, node.localName);
+  return node != null && node.nodeType === 1 && node.namespaceURI === AKN_NS && rules().prefixes.has(node.localName);
 }
 
 function childElements(node, name) {
@@ -387,54 +415,72 @@ function nextProvision(node) {
   return sibling;
 }
 
+/** Turn a printed number into the form used in an eId ("(B)" -> "b", "Section 3." -> "3"), as clean_num does. */
 export function cleanNum(num) {
-  let text = (num || "").replace(/\s+/g, " ");
-  text = text.replace(/^(?:(?:section|sec|article|art|chapter|ch|part|title|subtitle|division|subchapter|book|tome)\b\.?|§+)\s*/i, "");
-  text = text.trim().replace(/[.,:;]+$/, "").trim();
-  text = text.split(/[()[\]\s]+/).filter(Boolean).join("-");
-  return text.toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "");
+  const rule = rules();
+  let text = (num || "").split(rule.spaces).filter(Boolean).join(" ");
+  text = text.replace(rule.leading, "");
+  text = text.replace(rule.outerSpaces, "").replace(rule.trailing, "").replace(rule.outerSpaces, "");
+  text = text.split(rule.parts).filter(Boolean).join(rule.separator);
+  return text.toLowerCase().replace(rule.unsafe, rule.separator).replace(rule.trimmed, "");
+}
+
+/** The eId the naming convention gives every provision of the document, unique among them (expected_eids). */
+function conventionalEids(doc) {
+  const { prefixes } = rules();
+  const result = new Map();
+  const used = new Map();
+  const positions = new Map();
+  for (const node of Array.from(doc.getElementsByTagNameNS(AKN_NS, "*")).filter(isProvision)) {
+    const parent = parentProvision(node);
+    const parentId = parent ? result.get(parent) : null;
+    if (!positions.has(parent)) positions.set(parent, new Map());
+    const counts = positions.get(parent);
+    counts.set(node.localName, (counts.get(node.localName) || 0) + 1);
+    const num = firstChild(node, "num");
+    const base = `${prefixes.get(node.localName)}_${cleanNum(num && num.textContent) || counts.get(node.localName)}`;
+    let candidate = parentId ? `${parentId}__${base}` : base;
+    used.set(candidate, (used.get(candidate) || 0) + 1);
+    if (used.get(candidate) > 1) {
+      let suffix = used.get(candidate);
+      while (used.has(`${candidate}_${suffix}`)) suffix += 1;
+      candidate = `${candidate}_${suffix}`;
+      used.set(candidate, (used.get(candidate) || 0) + 1);
+    }
+    result.set(node, candidate);
+  }
+  return result;
 }
 
 /**
- * Give every provision the eId the naming convention gives it, unique in the document; descendants' eIds and
- * references inside the document (href="#...") follow a renamed provision.
+ * Give every provision of the document (its body, quoted structures, attachments) the eId the server's repair_eids
+ * gives it when it has none: the conventional eId, with a suffix when another element holds it already (the
+ * children of a provision so suffixed keep its conventional eId as their stem, as on the server). Descendants' eIds
+ * and references inside the document (href="#...") follow a renamed provision. Return the renamed eIds, old to new.
  */
 export function assignEids(doc) {
-  const body = bodyOf(doc);
-  if (!body) return new Map();
   const renamed = new Map();
-  const assigned = new Map();
-  const used = new Set(
-    Array.from(doc.getElementsByTagNameNS(AKN_NS, "*"))
+  // every element counts, in any namespace, as in repair_eids; the provisions' own eIds are the ones replaced
+  const taken = new Set(
+    Array.from(doc.getElementsByTagName("*"))
       .filter((node) => !isProvision(node) && node.getAttribute("eId"))
       .map((node) => node.getAttribute("eId")),
   );
-  const positions = new Map();
-  for (const node of Array.from(body.getElementsByTagNameNS(AKN_NS, "*")).filter(isProvision)) {
-    const parent = parentProvision(node);
-    const parentId = parent ? assigned.get(parent) : null;
-    const key = `${parentId}|${node.localName}`;
-    positions.set(key, (positions.get(key) || 0) + 1);
-    const base = `${PREFIXES[node.localName]}_${cleanNum(numOf(node)) || positions.get(key)}`;
-    let candidate = parentId ? `${parentId}__${base}` : base;
-    if (used.has(candidate)) {
-      let suffix = 2;
-      while (used.has(`${candidate}_${suffix}`)) suffix += 1;
-      candidate = `${candidate}_${suffix}`;
-    }
-    used.add(candidate);
-    assigned.set(node, candidate);
+  for (const [node, conventional] of conventionalEids(doc)) {
+    let eid = conventional;
+    for (let suffix = 2; taken.has(eid); suffix += 1) eid = `${conventional}_${suffix}`;
+    taken.add(eid);
     const old = node.getAttribute("eId");
-    if (old && old !== candidate) renamed.set(old, candidate);
-    node.setAttribute("eId", candidate);
+    if (old && old !== eid) renamed.set(old, eid);
+    node.setAttribute("eId", eid);
   }
-  if (renamed.size) followRenamedEids(doc, body, renamed);
+  if (renamed.size) followRenamedEids(doc, renamed);
   return renamed;
 }
 
-function followRenamedEids(doc, body, renamed) {
+function followRenamedEids(doc, renamed) {
   // eIds of elements inside a renamed provision ("sec_3__intro") and references to them
-  for (const node of body.getElementsByTagNameNS(AKN_NS, "*")) {
+  for (const node of doc.getElementsByTagNameNS(AKN_NS, "*")) {
     if (isProvision(node)) continue;
     const eid = node.getAttribute("eId");
     if (!eid) continue;
