@@ -2,7 +2,8 @@
 
 A document is read as statements: each provision's own text joined to the lead-in words of its ancestors (so a
 list item "(2) request … from a third party" carries "No public agency shall:"), with the definitions of the terms
-it uses available to the rules. Modality (shall not / no … shall / may / should …) is read per statement.
+it uses available to the rules. Modality (shall not / no … shall / may / should …) is read per statement, in the
+words of the shared vocabulary (drafting/norms/vocabulary.toml).
 Every decision is a named rule over visible text; no model decides a finding.
 """
 
@@ -19,32 +20,23 @@ from lxml import etree
 from drafting.akn import extract_provisions
 from drafting.akn.provisions import Provision
 from drafting.akn.provisions import definitions as defined_terms
+from drafting.norms.vocabulary import (
+    ACTIONS,
+    CARVE_OUT,
+    DEFINING,
+    DISCOURAGEMENT,
+    DUTY,
+    PERMISSION,
+    PROHIBITION,
+    QUOTED_DEFINITION,
+)
 
 PRESENT, WEAK, ABSENT = "present", "weak", "absent"
 _RANK = {ABSENT: 0, WEAK: 1, PRESENT: 2}
 
-_PROHIBITION = re.compile(
-    r"\b(shall not|must not|may not|shall never|it shall be unlawful|is unlawful|are prohibited|is prohibited)\b"
-    r"|\bno\b[^.;:]{0,200}\b(shall|may|must)\b|\bnot be permitted\b|\bdo(es)? not apply\b",
-    re.IGNORECASE,
-)
-_PERMISSIVE_PROHIBITION = re.compile(r"\b(should not|should\b[^.;]{0,40}\bnot|is encouraged not to|are encouraged "
-                                     r"not to|is discouraged|are discouraged|should avoid)\b"
-                                     r"|\bno\b[^.;:]{0,200}\bshould\b", re.IGNORECASE)
-_DUTY = re.compile(r"\b(shall|must|is required to|are required to)\b", re.IGNORECASE)
-_PERMISSIVE = re.compile(r"\b(should|may|is encouraged to|are encouraged to|is urged to|at the discretion of|"
-                         r"in (its|his|her|their) discretion)\b", re.IGNORECASE)
-_DEFINING = re.compile(r"\b(means|includes|refers to|shall mean)\b", re.IGNORECASE)
 _THIS_LAW = re.compile(r"(violation of|contrary to|under|by) (this|the) (act|chapter|ordinance|section|article)",
                        re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
-_ACTS = {
-    "acquire": r"acquir|obtain|purchas|procur|buy",
-    "possess": r"possess|retain|keep|store",
-    "access": r"\baccess",
-    "request": r"request|solicit|commission|direct[^.;]{0,20}third",
-    "use": r"\buse\b|\busing\b|\butiliz|\bemploy\b",
-}
 _NARROW_SUBJECT = re.compile(r"\b(police department|law enforcement agenc(y|ies)|law enforcement officer|"
                              r"the department\b|sheriff)", re.IGNORECASE)
 _BROAD_SUBJECT = re.compile(r"\b(any|every|no)\b[^.;]{0,40}\b(government (entity|employee)|public (agency|official|"
@@ -165,23 +157,15 @@ def _expanded(statement: Statement, terms: dict[str, str]) -> str:
     return " ".join([statement.full, *extra])
 
 
-def _search(patterns, text: str):
-    for pattern in patterns:
-        match = re.search(pattern, text, re.IGNORECASE)
-        if match:
-            return match
-    return None
-
-
 def modality(text: str) -> str:
     """Read a statement's modality: prohibition, permissive-prohibition, duty, permissive or none."""
-    if _PERMISSIVE_PROHIBITION.search(text):
+    if DISCOURAGEMENT.search(text):
         return "permissive-prohibition"
-    if _PROHIBITION.search(text):
+    if PROHIBITION.search(text):
         return "prohibition"
-    if _DUTY.search(text):
+    if DUTY.search(text):
         return "duty"
-    if _PERMISSIVE.search(text):
+    if PERMISSION.search(text):
         return "permissive"
     return "none"
 
@@ -278,7 +262,7 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
         if compiled.exclude is not None and compiled.exclude.search(text):
             continue
         if rule.get("where") == "definitions_or_ban" and statement not in document.bans and not (
-            _DEFINING.search(statement.text) or re.search("definition", statement.context[:80], re.IGNORECASE)
+            DEFINING.search(statement.text) or re.search("definition", statement.context[:80], re.IGNORECASE)
         ):
             continue
         # conditions and carve-outs often stand in the provision's subsections: read them with it
@@ -338,18 +322,11 @@ def _absent(safeguard: Safeguard, reason: str = "no provision provides it") -> F
     return Finding(safeguard.id, safeguard.group, safeguard.title, ABSENT, (), reason, f"{safeguard.id}/none")
 
 
-_CARVE_OUT = re.compile(r"\b(except|unless|do(es)? not apply|shall not apply|not prohibit|exempt|may|authoriz|"
-                        r"notwithstanding|permitted)\b", re.IGNORECASE)
-
-
 def _carve_outs(document: _Document) -> list[Statement]:
     """Statements that open an exception to the ban for broad, open-ended reasons (definitions are not)."""
     return [s for s in document.statements
-            if document.broad_exception.search(s.text) and _CARVE_OUT.search(s.full)
-            and not _QUOTED_DEFINITION.match(s.text) and not re.search("definition", s.context[:80], re.IGNORECASE)]
-
-
-_QUOTED_DEFINITION = re.compile(r"^[\"\u201c][^\"\u201d]{1,80}[\"\u201d],? (means|includes)")
+            if document.broad_exception.search(s.text) and CARVE_OUT.search(s.full)
+            and not QUOTED_DEFINITION.match(s.text) and not re.search("definition", s.context[:80], re.IGNORECASE)]
 
 
 def _ban_rule(document: _Document, safeguard: Safeguard) -> Finding:
@@ -370,7 +347,7 @@ def _ban_rule(document: _Document, safeguard: Safeguard) -> Finding:
 
 def _operative_words(text: str) -> str:
     """Quote the words that make a statement a prohibition ('shall not', 'may not', 'no ... shall')."""
-    match = _PERMISSIVE_PROHIBITION.search(text) or _PROHIBITION.search(text)
+    match = DISCOURAGEMENT.search(text) or PROHIBITION.search(text)
     if match is None:
         return "no prohibiting words"
     words = match.group(0)
@@ -394,13 +371,12 @@ def _exceptions_rule(document: _Document, safeguard: Safeguard) -> Finding:
 def _acts_rule(document: _Document, safeguard: Safeguard) -> Finding:
     if not document.bans:
         return _absent(safeguard, "no provision prohibits biometric surveillance")
-    covered = {act for act, pattern in _ACTS.items()
-               if any(re.search(pattern, s.full, re.IGNORECASE) for s in document.bans)}
+    covered = {act for act, pattern in ACTIONS.items() if any(pattern.search(s.full) for s in document.bans)}
     evidence = tuple(_evidence(s) for s in document.bans[:3])
-    if covered == set(_ACTS):
+    if covered == set(ACTIONS):
         return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, evidence,
                        f"the ban covers {', '.join(sorted(covered))}", "scope-all-acts/chain")
-    missing = sorted(set(_ACTS) - covered)
+    missing = sorted(set(ACTIONS) - covered)
     return Finding(safeguard.id, safeguard.group, safeguard.title, WEAK, evidence,
                    f"the ban does not reach: {', '.join(missing)}", "scope-all-acts/partial")
 

@@ -7,30 +7,16 @@ import re
 from lxml import etree
 
 from drafting.akn.provisions import definitions
+from drafting.norms.vocabulary import DEADLINE, EXCEPTION, NUMBER, REDLINE_MODALS
 
 from .model import DELETE, EQUAL, INSERT, Entry, walk
 
-# strength of a modal phrase: prohibitions and duties bind (2), permissions and exhortations do not (1)
-_MODALS = [
-    (re.compile(r"\b(shall not|must not|may not|shall never|is prohibited from|it shall be unlawful)\b"),
-     "prohibit", 2),
-    (re.compile(r"\b(should not|is discouraged from|need not)\b"), "prohibit", 1),
-    (re.compile(r"\b(shall|must|is required to|are required to)\b(?! not)"), "duty", 2),
-    (re.compile(r"\b(may|should|is encouraged to|are encouraged to|is authorized to|is permitted to)\b(?! not)"),
-     "duty", 1),
-]
-_EXCEPTION = re.compile(r"\b(except|unless|provided that|provided,? however|notwithstanding|other than|excluding|"
-                        r"with the exception of|save that|but not)\b", re.IGNORECASE)
-_NUMBER = re.compile(r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
-                     r"forty|sixty|ninety|hundred)\b", re.IGNORECASE)
-_DEADLINE = re.compile(r"\b(days?|hours?|weeks?|months?|years?|within|not later than|no later than|before|after|"
-                       r"annually|quarterly|deadline)\b", re.IGNORECASE)
-
 
 def _strength(text: str) -> dict[str, int]:
+    """Weigh the modal phrases of a text: prohibitions and duties bind (2), permissions and exhortations do not (1)."""
     lowered = text.lower()
     found: dict[str, int] = {}
-    for pattern, kind, strength in _MODALS:
+    for pattern, kind, strength in REDLINE_MODALS:
         if pattern.search(lowered):
             found[kind] = max(found.get(kind, 0), strength)
             lowered = pattern.sub(" ", lowered)
@@ -74,13 +60,13 @@ def label_changes(diff: tuple[tuple[str, str], ...], heading_diff: tuple[tuple[s
                 add("modal-strengthened")
             elif was == 2 and not now and kind in _strength(deleted):
                 add("modal-weakened")
-        if _EXCEPTION.search(inserted) and not _EXCEPTION.search(deleted):
+        if EXCEPTION.search(inserted) and not EXCEPTION.search(deleted):
             add("exception-added")
-        if _EXCEPTION.search(deleted) and not _EXCEPTION.search(inserted):
+        if EXCEPTION.search(deleted) and not EXCEPTION.search(inserted):
             add("exception-removed")
-        if _NUMBER.search(deleted) or _NUMBER.search(inserted):
+        if NUMBER.search(deleted) or NUMBER.search(inserted):
             context = f"{before} {deleted} {inserted} {after}"
-            add("deadline-changed" if _DEADLINE.search(context) else "number-changed")
+            add("deadline-changed" if DEADLINE.search(context) else "number-changed")
     if any(op != EQUAL for op, _ in heading_diff):
         add("heading-changed")
     return tuple(labels)
