@@ -14,9 +14,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Protocol
+
+from cachetools import LRUCache
 
 from drafting.errors import ConfigurationError
 
@@ -39,35 +40,32 @@ class Cache(Protocol):
 
 
 class MemoryCache:
-    """Entries of this process, bounded in bytes; the least recently used go first. Safe across threads."""
+    """Entries of this process, bounded in bytes; the least recently used go first. Safe across threads.
+
+    cachetools' LRUCache does the bookkeeping (sizes by `len`); the lock makes its get-and-reorder atomic."""
 
     def __init__(self, limit_bytes: int = DEFAULT_MEMORY_BYTES):
-        self.limit, self.size = limit_bytes, 0
-        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self.limit = limit_bytes
+        self._items: LRUCache[str, bytes] = LRUCache(maxsize=limit_bytes, getsizeof=len)
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._items)
 
+    @property
+    def size(self) -> int:
+        """The bytes held."""
+        return int(self._items.currsize)
+
     def get(self, key: str) -> bytes | None:
         with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
+            return self._items.get(key)
 
     def set(self, key: str, value: bytes) -> None:
         if len(value) > self.limit:
             return
         with self._lock:
-            previous = self._items.pop(key, None)
-            if previous is not None:
-                self.size -= len(previous)
             self._items[key] = value
-            self.size += len(value)
-            while self.size > self.limit:
-                _, oldest = self._items.popitem(last=False)
-                self.size -= len(oldest)
 
 
 class RedisCache:
