@@ -10,6 +10,8 @@ from pathlib import Path
 from drafting.errors import ConfigurationError
 
 DEFAULT_MAX_UPLOAD_BYTES = 16 * 1024 * 1024
+# a .docx compresses its XML several times over: what an upload may unpack to is a limit of its own
+DEFAULT_MAX_DOCX_UNPACKED_BYTES = 64 * 1024 * 1024
 DEVELOPMENT, PRODUCTION = "development", "production"
 ENVIRONMENTS = (DEVELOPMENT, PRODUCTION)
 MIN_SECRET_KEY_LENGTH = 32
@@ -95,6 +97,9 @@ def load_settings() -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
         "INSTANCE_PATH": str(folder),
         "DRAFTING_MAX_UPLOAD_BYTES": max_upload,
+        # the most a .docx upload may unpack to (every part together, and the text that comes out of it)
+        "DRAFTING_MAX_DOCX_UNPACKED_BYTES": int(os.environ.get("DRAFTING_MAX_DOCX_UNPACKED_BYTES")
+                                                or DEFAULT_MAX_DOCX_UNPACKED_BYTES),
         # reverse proxies in front of the app whose X-Forwarded-For and -Proto are trusted (rate limits by client)
         "DRAFTING_TRUSTED_PROXIES": int(os.environ.get("DRAFTING_TRUSTED_PROXIES") or 0),
         # where the sign-in and token rate limits count: memory:// is per process; redis://host:6379 is shared

@@ -24,7 +24,7 @@ from typing import NoReturn
 from sqlalchemy import Integer, and_, bindparam, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from drafting import akn, importers
+from drafting import akn, importers, work
 from drafting.akn.frbr import Identification
 from drafting.cache import Cache, MemoryCache
 from drafting.errors import (
@@ -187,7 +187,7 @@ def create_document_from_import(
 
 def _import_options(options: dict) -> dict:
     names = {"type": "doc_type", "jurisdiction": "jurisdiction", "title": "title", "number": "number", "date": "date",
-             "default_number": "default_number"}
+             "default_number": "default_number", "max_docx_unpacked": "max_docx_unpacked"}
     return {target: options[source] for source, target in names.items() if options.get(source)}
 
 
@@ -906,9 +906,10 @@ def _unpack(entry: bytes) -> tuple[str, str, bytes]:
 DEFAULT_HEAVY_PROVISIONS = 3000
 DEFAULT_MAX_PROVISIONS = 150_000
 BUSY_RETRY_SECONDS = 2
-# bytes per provision of what a job reads, to estimate its provisions before parsing it: AKN carries about one
-# provision per 300 bytes of markup; plain text one per 100 bytes (and importing it costs more than parsing AKN);
-# .docx is compressed
+# bytes per provision of an upload whose body is not read yet, to tell from its size alone whether it may be heavy
+# work (and take a slot before reading it): AKN carries about one provision per 300 bytes of markup; plain text one
+# per 100 bytes (and importing it costs more than parsing AKN); .docx is compressed. Once read, a document is judged
+# by its provisions and words (drafting.work), never by its bytes.
 _BYTES_PER_PROVISION = {"akn": 300, "text": 100, "docx": 30}
 # a safeguard report evaluates every statement of a provision against every rule: about four times the work of
 # comparing that provision
@@ -962,6 +963,12 @@ class WorkBudget:
                 f"{self.max_provisions:,} (DRAFTING_HEAVY_MAX_PROVISIONS)",
                 extra={"provisions": provisions, "max_provisions": self.max_provisions},
             )
+        return self.take_slot(provisions, what)
+
+    def take_slot(self, provisions: int, what: str) -> _HeavySlot | None:
+        """Take a heavy slot for a job that may be heavy, without judging the ceiling (a body not read yet: its
+        size can say that it may be heavy, never that it is too costly); None when light, BusyError when every slot
+        is taken."""
         if provisions < self.heavy_provisions:
             return None
         slot = _take_heavy_slot(self)
@@ -1037,17 +1044,16 @@ class _Source:
     content_hash: str | None = None
     saved_at: datetime | None = None
 
-    @property
+    @functools.cached_property
     def provisions(self) -> int:
-        """Estimate how many provisions the document has without parsing it: from its eIds and its size."""
-        if self.media_type in importers.IMPORTABLE:
-            return estimated_provisions(len(self.data), self.media_type)
-        # AKN names its provisions with eIds (a document without them gets them when it is parsed)
-        return max(self.data.count(b"eId="), estimated_provisions(len(self.data)))
+        """Estimate the work the document is, in provisions, without parsing it: from its provisions and words."""
+        media_type = self.media_type if self.media_type in importers.IMPORTABLE else None
+        return work.workload(self.data, media_type).cost
 
 
 def estimated_provisions(size: int, media_type: str | None = None) -> int:
-    """Estimate the provisions of a document of `size` bytes from its media type alone (AKN by default)."""
+    """Estimate the provisions of a body of `size` bytes not read yet, from its media type alone (AKN by default):
+    enough to tell that it may be heavy work, not to refuse it as too costly."""
     if media_type == importers.DOCX:
         return size // _BYTES_PER_PROVISION["docx"]
     if media_type in importers.IMPORTABLE:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import random
 import time
+import zipfile
 
+from drafting import create_app
 from tests.app_fixtures import SAMPLES, shared_path
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -142,3 +145,69 @@ def test_word_document_by_multipart_is_recognised_by_its_extension(client, auth)
     response = client.post("/api/import", data=data, headers=auth(), content_type="multipart/form-data")
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["valid"] is True
+
+
+MiB = 1024 * 1024
+
+
+def _with_unshown_part(data: bytes, size: int) -> bytes:
+    """Return a .docx with one more part of `size` bytes that Word does not show: random hex digits, which deflate
+    about 2:1 (a long bill's XML unpacks to several times its upload)."""
+    block = random.Random(7).randbytes(MiB // 2).hex().encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            target.writestr(entry.filename, source.read(entry.filename))
+        target.writestr("customXml/unshown.xml", (block * (size // len(block) + 1))[:size])
+    return buffer.getvalue()
+
+
+def test_docx_unpacked_size_has_its_own_limit_above_the_upload_limit(client, auth):
+    data = _with_unshown_part(_word_ordinance(), 17 * MiB)
+    assert len(data) < client.application.config["DRAFTING_MAX_UPLOAD_BYTES"]
+
+    response = client.post("/api/import", data=data, headers=auth(**{"Content-Type": DOCX}))
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert client.application.config["DRAFTING_MAX_DOCX_UNPACKED_BYTES"] == 64 * MiB
+
+
+def test_docx_above_the_unpacked_size_limit_is_refused_naming_the_setting(database, database_url, tmp_path,
+                                                                         monkeypatch, auth):
+    monkeypatch.setenv("DRAFTING_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("DRAFTING_MAX_DOCX_UNPACKED_BYTES", str(256 * 1024))
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    try:
+        client = app.test_client()
+        data = _with_unshown_part(_word_ordinance(), 300 * 1024)  # a body small enough for the test client to hold
+        with client.post("/api/import", data=data, headers=auth(**{"Content-Type": DOCX})) as body, \
+                client.post("/api/documents", data={"file": (io.BytesIO(data), "big.docx")}, headers=auth(),
+                            content_type="multipart/form-data") as form:
+            answers = [(response.status_code, response.get_json()) for response in (body, form)]
+    finally:
+        app.extensions["drafting.database"].dispose()
+
+    for status, problem in answers:
+        assert status == 413, problem
+        assert problem["rule"] == "request-too-large"
+        assert "the limit is 256 KiB (DRAFTING_MAX_DOCX_UNPACKED_BYTES)" in problem["detail"]
+
+
+UNTITLED = "SECTION 1. The department shall publish an annual report.\n"
+OTHER_UNTITLED = "SECTION 1. No police department shall use face surveillance.\n"
+
+
+def test_untitled_texts_are_stored_side_by_side_and_the_same_one_twice_conflicts(client, auth):
+    def create(text: str):
+        return client.post("/api/documents", data=text.encode(), headers=auth(**{"Content-Type": "text/plain"}))
+
+    first, second, again = create(UNTITLED), create(OTHER_UNTITLED), create(UNTITLED)
+
+    assert first.status_code == 201, first.get_json()
+    assert second.status_code == 201, second.get_json()
+    uris = [response.get_json()["frbr_uri"] for response in (first, second)]
+    assert uris[0] != uris[1]
+    number = uris[0].rsplit("/", 1)[1]
+    assert any(f"the number {number} is derived" in note for note in first.get_json()["report"]["import"]["notes"])
+    assert again.status_code == 409
+    assert uris[0] in again.get_json()["detail"]

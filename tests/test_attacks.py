@@ -529,7 +529,7 @@ def assert_nothing_echoed(response) -> None:
     assert all(PASSWD_MARKER not in f"{name}: {value}".encode() for name, value in response.headers.items())
 
 
-# refusals that come before the upload is read: the heavy-work guard estimates the cost of a report from the size
+# refusals that come before the upload is parsed: the heavy-work guard estimates a job from its provisions and words
 COST_RULES = ("too-costly",)
 
 

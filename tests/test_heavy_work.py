@@ -4,14 +4,17 @@ once (503 busy with Retry-After) instead of taking another worker; light request
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from xml.sax.saxutils import escape
 
 import pytest
+from lxml import etree
 
 from drafting import create_app, services
 from drafting.akn import AKN_NS
@@ -26,16 +29,20 @@ SENTENCES = ["A public agency shall not acquire any biometric surveillance syste
              "Any data collected in violation of this section shall be inadmissible in any proceeding."]
 
 
-def bill(sections: int, *, variant: str = "", number: str = "heavy") -> str:
-    """Return a bill of `sections` sections with two subsections each (AKN, the layout of gen_bills.py)."""
+def bill(sections: int, *, variant: str = "", number: str = "heavy", subsections: bool = True) -> str:
+    """Return a bill of `sections` sections with two subsections each (AKN, the layout of gen_bills.py), or with
+    one sentence each and no subsections."""
     work = f"/akn/us-ma/act/bill/2026/{number}"
     body = []
     for n in range(1, sections + 1):
         text = [f"{SENTENCES[(n + k) % 3]} {variant if n % 10 == 0 else ''}".strip() for k in range(2)]
-        subsections = "".join(f'<subsection eId="sec_{n}__subsec_{letter}"><num>({letter})</num><content>'
-                              f"<p>{escape(words)}</p></content></subsection>"
-                              for letter, words in zip("ab", text, strict=True))
-        body.append(f'<section eId="sec_{n}"><num>{n}.</num><heading>Section {n}</heading>{subsections}</section>')
+        if not subsections:
+            body.append(f'<section eId="sec_{n}"><num>{n}.</num><content><p>{escape(text[0])}</p></content></section>')
+            continue
+        parts = "".join(f'<subsection eId="sec_{n}__subsec_{letter}"><num>({letter})</num><content>'
+                        f"<p>{escape(words)}</p></content></subsection>"
+                        for letter, words in zip("ab", text, strict=True))
+        body.append(f'<section eId="sec_{n}"><num>{n}.</num><heading>Section {n}</heading>{parts}</section>')
     return (f'<akomaNtoso xmlns="{AKN_NS}"><act name="bill"><meta><identification source="#d">'
             f'<FRBRWork><FRBRthis value="{work}/!main"/><FRBRuri value="{work}"/><FRBRdate date="2026-01-01" '
             'name="Generation"/><FRBRauthor href="#d"/><FRBRcountry value="us-ma"/></FRBRWork>'
@@ -45,6 +52,20 @@ def bill(sections: int, *, variant: str = "", number: str = "heavy") -> str:
             f'<FRBRuri value="{work}/eng@2026-01-01.akn"/><FRBRdate date="2026-01-01" name="Generation"/>'
             '<FRBRauthor href="#d"/></FRBRManifestation></identification></meta><body>'
             + "".join(body) + "</body></act></akomaNtoso>")
+
+
+def verbose(xml: str) -> str:
+    """Return the same document as another system writes it: every element prefixed and indented on a line of its
+    own, every provision with a wId and a GUID besides its eId; the same provisions and words in about four times the
+    bytes (and within the hardened parser's limits, as the terse one is)."""
+    root = etree.fromstring(re.sub(r'xmlns="([^"]+)"', r'xmlns:akn="\1"',
+                                   re.sub(r"<(/?)(?=[A-Za-z])", r"<\1akn:", xml)).encode())
+    for number, element in enumerate(root.iter(etree.Element)):
+        if element.get("eId"):
+            element.set("wId", element.get("eId"))
+            element.set("GUID", uuid.UUID(int=number).urn)
+    etree.indent(root, space=" " * 16)
+    return etree.tostring(root, encoding="unicode")
 
 
 def redline_body(sections: int) -> dict:
@@ -142,6 +163,46 @@ def test_the_estimate_grows_with_the_document_and_knows_text_from_akn():
     assert 0.5 < estimate[1] / counted[1] < 2  # within a factor of two of the provisions really there
     text = "\n".join(f"SECTION {n}. Heading.\n(a) {SENTENCES[n % 3]}" for n in range(200)).encode()
     assert services._Source(text, "text/plain").provisions > services._Source(text, AKN).provisions
+
+
+def test_the_same_sections_are_the_same_work_however_verbose_their_markup():
+    """20,000 sections in 3.1 MB or, written by another system, in 12.6 MB: the same work, and admitted alike."""
+    lean = bill(20_000, subsections=False)
+    wordy = verbose(lean)
+    assert len(wordy) > 3.5 * len(lean)
+    budget = services.WorkBudget(heavy_provisions=services.DEFAULT_MAX_PROVISIONS + 1)  # judge the ceiling only
+
+    estimates = [services._Source(document.encode()).provisions for document in (lean, wordy)]
+
+    assert estimates[0] == estimates[1]
+    assert 20_000 <= estimates[0] < 25_000  # the sections, and their words
+    budget.reserve(services.GAPS_COST_FACTOR * estimates[1], "this safeguard report")
+
+
+def test_a_truly_huge_report_is_still_too_costly():
+    """30,000 sections of three sentences each: a document the parser takes, and more than one report may cost."""
+    xml = bill(30_000, subsections=False)
+    for sentence in SENTENCES:
+        xml = xml.replace(escape(sentence), escape(" ".join([sentence] * 3)))
+    cost = services.GAPS_COST_FACTOR * services._Source(xml.encode()).provisions
+
+    with pytest.raises(WorkTooLargeError):
+        services.DEFAULT_BUDGET.reserve(cost, "this safeguard report")
+
+
+def test_markup_the_parser_refuses_unparsed_is_no_work():
+    """Denser than the hardened parser allows: it is refused before anything is built, so the budget admits it."""
+    dense = bill(1, subsections=False).replace("</body>", "<b/>" * 200_000 + "</body>")
+
+    assert services._Source(dense.encode()).provisions == 0
+
+
+def test_words_count_as_work_however_few_the_provisions():
+    """Ten sections of 30,000 words each are a heavy comparison, though they are only ten provisions."""
+    long_text = " ".join(SENTENCES * 3000)
+    xml = bill(10, subsections=False).replace(escape(SENTENCES[1]), escape(long_text))
+
+    assert services._Source(xml.encode()).provisions >= services.DEFAULT_HEAVY_PROVISIONS
 
 
 # --- over HTTP ----------------------------------------------------------------------------------------------------
@@ -279,6 +340,28 @@ def test_a_heavy_upload_takes_its_slot_for_the_whole_request_and_gives_it_back(h
     slot = services._take_heavy_slot(budget)  # every request gave its slot back
     assert slot is not None
     slot.release()
+
+
+def test_a_report_is_admitted_by_its_provisions_and_words_not_by_its_bytes(database, database_url, tmp_path,
+                                                                          monkeypatch):
+    """Under a ceiling that a 500-section report fits, the same report written verbosely is admitted too, and one
+    of ten times the sections is refused (413 too-costly) from its content."""
+    monkeypatch.setenv("DRAFTING_INSTANCE_PATH", str(tmp_path / "instance"))
+    application = create_app({"DATABASE_URL": database_url, "TESTING": True, "DRAFTING_HEAVY_PROVISIONS": 300,
+                              "DRAFTING_HEAVY_MAX_PROVISIONS": 8000})
+    try:
+        client = application.test_client()
+        token = services.create_token(application.extensions["drafting.database"], "reporter", "viewer")[1]
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": AKN}
+        lean = bill(500)
+        answers = [client.post("/api/gaps", data=document, headers=headers)
+                   for document in (lean, verbose(lean), bill(5000))]
+    finally:
+        application.extensions["drafting.database"].dispose()
+
+    assert [answer.status_code for answer in answers] == [200, 200, 413], [a.get_json() for a in answers]
+    assert answers[2].get_json()["rule"] == "too-costly"
+    assert answers[0].get_json()["findings"] == answers[1].get_json()["findings"]
 
 
 def test_work_above_the_ceiling_is_answered_413_too_costly(heavy_client, heavy_auth):

@@ -7,6 +7,7 @@ Documents are built with python-docx; automatic numbering is written into the pa
 from __future__ import annotations
 
 import io
+import random
 import struct
 import time
 import tracemalloc
@@ -26,6 +27,8 @@ ATTACKS = Path(__file__).resolve().parents[2] / "shared" / "attacks"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 PASSWD_MARKER = "root:x:0:0"
+WORD_DOCUMENT_START = f'<w:document xmlns:w="{W_NS}"><w:body>'.encode()
+WORD_DOCUMENT_END = b"</w:body></w:document>"
 MiB = 1024 * 1024
 
 W = ElementMaker(namespace=W_NS, nsmap={"w": W_NS})
@@ -191,6 +194,24 @@ def with_encrypted_flag(data: bytes, name: str) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         flags = package.getinfo(name).flag_bits | 0x1
     return patched(data, name, central=(8, "<H", flags), local=(6, "<H", flags))
+
+
+def with_end_record_count(data: bytes, count: int) -> bytes:
+    """Return a zip whose end of central directory record declares `count` entries; its directory is unchanged."""
+    end = data.rindex(b"PK\x05\x06")
+    patched_data = bytearray(data)
+    struct.pack_into("<HH", patched_data, end + 8, count, count)
+    return bytes(patched_data)
+
+
+def with_zip64_end_record(data: bytes, count: int) -> bytes:
+    """Return a zip whose end records are ZIP64 ones declaring `count` entries; its directory is unchanged."""
+    end = data.rindex(b"PK\x05\x06")
+    size, offset = struct.unpack_from("<II", data, end + 12)
+    record = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, offset)
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, end, 1)
+    classic = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return data[:end] + record + locator + classic
 
 
 def zip_of(entries: dict[str, bytes]) -> bytes:
@@ -572,6 +593,41 @@ def test_too_many_entries_are_refused():
         docx_to_text(rebuilt(ordinary_docx(), add=padding))
 
 
+def test_entry_count_of_the_end_record_is_refused_before_the_central_directory_is_read():
+    """The end record alone decides: a directory of 65,000 entries would cost seconds to read (here it holds the
+    few entries of a harmless document, which zipfile alone would happily open)."""
+    declared = with_end_record_count(ordinary_docx(), 65_000)
+
+    with pytest.raises(RequestTooLargeError, match=r"the \.docx has 65000 entries; the limit is 2000") as refused:
+        docx_to_text(declared)
+
+    assert refused.value.rule == "request-too-large"
+
+
+def test_entry_count_of_a_zip64_end_record_is_refused():
+    declared = with_zip64_end_record(ordinary_docx(), 100_000)
+
+    with pytest.raises(RequestTooLargeError, match=r"the \.docx has 100000 entries; the limit is 2000") as refused:
+        docx_to_text(declared)
+
+    assert refused.value.rule == "request-too-large"
+
+
+def test_a_zip64_end_record_within_the_limit_is_read_like_any_other():
+    with zipfile.ZipFile(io.BytesIO(ordinary_docx())) as package:
+        entries = len(package.infolist())
+
+    assert "Short title" in docx_to_text(with_zip64_end_record(ordinary_docx(), entries)).text
+
+
+def test_an_end_record_that_understates_the_entries_does_not_hide_them():
+    padding = {f"customXml/padding{index}.xml": b"" for index in range(2001)}
+    understated = with_end_record_count(rebuilt(ordinary_docx(), add=padding), 12)
+
+    with pytest.raises(RequestTooLargeError, match=r"the \.docx has \d+ entries; the limit is 2000"):
+        docx_to_text(understated)
+
+
 def test_encrypted_entry_is_refused():
     with pytest.raises(InvalidDocumentError, match=r"found encrypted entry 'word/document\.xml'"):
         docx_to_text(with_encrypted_flag(ordinary_docx(), "word/document.xml"))
@@ -634,6 +690,17 @@ def test_upload_that_is_not_a_zip_is_refused_as_invalid_document(data, found):
 def test_zip_without_word_document_xml_is_refused_as_invalid_document(entries, found):
     with pytest.raises(InvalidDocumentError, match=rf"expected a \.docx .*, found {found}"):
         docx_to_text(zip_of(entries))
+
+
+def test_markup_budget_of_the_parts_does_not_grow_with_the_unpacked_size_limit():
+    """A larger unpacked-size limit is room for media, never parsed; the tree one upload may build stays bounded."""
+    marks = random.Random(3).randbytes(750_000).hex()  # random values: the part deflates far less than 100:1
+    dense = "".join(f'<w:r w:rsidR="{marks[i:i + 2]}"/>' for i in range(0, len(marks), 2)).encode()
+    data = rebuilt(ordinary_docx(), replace={"word/document.xml": WORD_DOCUMENT_START + dense + WORD_DOCUMENT_END})
+
+    with pytest.raises(UnsafeXmlError, match=r"word/document\.xml: document has 1,500,\d+ start tags and attributes; "
+                                             r"the limit is 1,398,101"):
+        docx_to_text(data, max_uncompressed=64 * MiB)
 
 
 def test_numbering_level_text_longer_than_255_characters_is_refused():

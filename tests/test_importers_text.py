@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 from lxml import etree
 
-from drafting.akn import validate
+from drafting.akn import read_identification, validate
 from drafting.akn.namespaces import akn, xpath
 from drafting.akn.provisions import Provision, block_text, extract_provisions, iter_provisions
 from drafting.errors import TextEncodingError
@@ -853,6 +853,47 @@ def test_adoption_line_is_in_the_conclusions():
     assert provision(result, "sec_2").text == (
         "Each department shall file an annual surveillance report with the City Clerk."
     )
+
+
+UNTITLED = lines(
+    "SECTION 1. The department shall publish an annual report.",
+    "",
+    "SECTION 2. The department shall retain its records for one year.",
+)
+OTHER_UNTITLED = lines("SECTION 1. No police department shall use face surveillance.")
+
+
+def work_uri(result: ImportResult) -> str:
+    return read_identification(result.root).work_uri
+
+
+def test_untitled_texts_get_distinct_numbers_derived_from_their_content():
+    first, second = imported(UNTITLED), imported(OTHER_UNTITLED)
+
+    assert work_uri(first) != work_uri(second)
+    for result in (first, second):
+        assert re.fullmatch(r"/akn/us/bill/[0-9]{4}/untitled-[0-9a-f]{8}", work_uri(result)), work_uri(result)
+
+
+def test_the_same_untitled_text_gets_the_same_derived_number():
+    assert work_uri(imported(UNTITLED)) == work_uri(imported(UNTITLED.replace("\n", "\r\n") + "\n"))
+
+
+def test_import_report_says_the_number_was_derived_from_the_content():
+    result = imported(UNTITLED)
+    number = work_uri(result).rsplit("/", 1)[1]
+
+    assert [note for note in result.report["notes"] if number in note] == [
+        f"no title or number was found: the number {number} is derived from the text's content (the same text "
+        "gets the same number)"
+    ]
+
+
+def test_a_given_number_of_an_untitled_text_is_kept():
+    result = imported(UNTITLED, number="2026-7")
+
+    assert work_uri(result).endswith("/2026-7")
+    assert not any("derived" in note for note in result.report["notes"])
 
 
 # --- typographic noise ------------------------------------------------------------------------------------------------

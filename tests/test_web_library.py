@@ -8,6 +8,7 @@ import io
 import re
 from html.parser import HTMLParser
 
+import docx
 import pytest
 from sqlalchemy import event
 from werkzeug.datastructures import FileStorage
@@ -411,6 +412,26 @@ def test_uploads_over_the_limit_get_a_clear_413_page(small_app):
     assert b'role="alert"' in over_body.data
     assert stored_count(small_app) == 0
     assert client.get("/").status_code == 200
+
+
+def test_a_docx_over_the_unpacked_size_limit_is_refused_on_the_page_naming_the_setting(database, database_url,
+                                                                                      tmp_path, monkeypatch):
+    monkeypatch.setenv("DRAFTING_INSTANCE_PATH", str(tmp_path / "instance"))
+    application = create_app({"DATABASE_URL": database_url, "TESTING": True,
+                              "DRAFTING_MAX_DOCX_UNPACKED_BYTES": 16 * 1024})
+    try:
+        client = application.test_client()
+        services.create_user(db_of(application), "ada", "drafter", PASSWORD)
+        token = sign_in(client, "ada")
+        document, buffer = docx.Document(), io.BytesIO()
+        document.add_paragraph("Section 1. Short title.")
+        document.save(buffer)
+        refused = preview(client, token, file=(buffer.getvalue(), "bill.docx"))
+    finally:
+        db_of(application).dispose()
+
+    assert refused.status_code == 413 and refused.mimetype == "text/html"
+    assert b"the limit is 16 KiB (DRAFTING_MAX_DOCX_UNPACKED_BYTES)" in refused.data
 
 
 ATTACKS = {

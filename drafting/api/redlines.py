@@ -55,9 +55,10 @@ UPLOAD_JOBS = {"redlines.create_redline": "this redline", "gaps.upload_gaps": "t
 
 
 def reserve_heavy_slot() -> None:
-    """Before an upload's body is read or parsed: when its size (Content-Length) makes it heavy work, take a heavy
-    slot for the whole request, or refuse it at once (503 busy, 413 too-costly), so that a refused upload costs no
-    parsing in another worker."""
+    """Before an upload's body is read or parsed: when its size (Content-Length) says it may be heavy work, take a
+    heavy slot for the whole request, or refuse it at once (503 busy), so that a refused upload costs no parsing in
+    another worker. Whether it is too costly (413) is judged once it is read, from its provisions and words: its
+    size cannot tell."""
     job = UPLOAD_JOBS.get(request.endpoint)
     if job is None or not request.content_length:
         return
@@ -70,7 +71,7 @@ def reserve_heavy_slot() -> None:
         return
     try:
         _authenticate()  # a client that may not ask for it is told 401, and takes no slot
-        g.heavy_slot = budget.reserve(provisions, job)
+        g.heavy_slot = budget.take_slot(provisions, job)
     except DraftingError:
         _discard_body()
         raise

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -31,6 +32,10 @@ MAX_COMPRESSION_RATIO = 100
 # WordprocessingML is far denser markup than AKN (Word's own styles.xml spends 15 bytes per tag or attribute): the
 # parts get a markup budget of their own, about what the parser allowed before markup was counted.
 WORDML_BYTES_PER_MARKUP = 12
+# The markup budget stops growing at that of 16 MiB of parts (about 1.4 million tags and attributes, a tree of at most
+# about 300 MB): what makes a real .docx unpack to more is its media, which is never parsed, so the unpacked-size
+# limit (DRAFTING_MAX_DOCX_UNPACKED_BYTES) can grow without letting one upload's tree grow with it.
+WORDML_MARKUP_BUDGET_BYTES = 16 * 1024 * 1024
 RATIO_CHECKED_ABOVE = 1024 * 1024  # small parts compress well without being dangerous
 
 # Transitional (what Word writes by default) and Strict Office Open XML.
@@ -46,6 +51,11 @@ MAX_LETTERED = 26 * 30
 MAX_ROMAN = 3999
 
 _ENCRYPTED_FLAG = 0x1
+# the records at the end of a zip (APPNOTE 4.3.14-4.3.16), read before zipfile reads the central directory
+_END_RECORD_SIGNATURE, _END_RECORD_SIZE, _MAX_ZIP_COMMENT = b"PK\x05\x06", 22, 0xFFFF
+_ZIP64_LOCATOR_SIGNATURE, _ZIP64_LOCATOR_SIZE = b"PK\x06\x07", 20
+_ZIP64_RECORD_SIGNATURE, _ZIP64_RECORD_SIZE = b"PK\x06\x06", 56
+_DIRECTORY_RECORD_SIGNATURE = b"PK\x01\x02"
 _UNBOUNDED = 2**63 - 1
 _DECIMAL_NUMBER_MIN, _DECIMAL_NUMBER_MAX = -(2**31), 2**31 - 1  # ST_DecimalNumber: 32-bit
 _LEVEL_REFERENCE = re.compile(r"%([1-9])")
@@ -73,10 +83,15 @@ class DocxText:
     notes: tuple[str, ...] = ()
 
 
-def docx_to_text(data: bytes, *, max_uncompressed: int = 50 * 1024 * 1024, max_entries: int = 2000) -> DocxText:
-    """Return the text of a .docx upload: one paragraph per line, blank lines between, numbering rendered."""
-    limits = ParseLimits(max_bytes=max_uncompressed, max_markup=max_uncompressed // WORDML_BYTES_PER_MARKUP)
-    with _open_package(data, max_uncompressed=max_uncompressed, max_entries=max_entries) as package:
+def docx_to_text(data: bytes, *, max_uncompressed: int = 50 * 1024 * 1024, max_entries: int = 2000,
+                 limit_setting: str | None = None) -> DocxText:
+    """Return the text of a .docx upload: one paragraph per line, blank lines between, numbering rendered.
+
+    `max_uncompressed` bounds what the parts unpack to and the text; `limit_setting`, when given, is the setting that
+    chose it, named in the message of a refusal."""
+    limits = wordml_limits(max_uncompressed)
+    named = f" ({limit_setting})" if limit_setting else ""
+    with _open_package(data, max_uncompressed=max_uncompressed, max_entries=max_entries, named=named) as package:
         parts = set(package.namelist())
         document = _parse_part(package, DOCUMENT_PART, limits)
         numbering = _parse_part(package, NUMBERING_PART, limits) if NUMBERING_PART in parts else None
@@ -91,22 +106,40 @@ def docx_to_text(data: bytes, *, max_uncompressed: int = 50 * 1024 * 1024, max_e
     for paragraph in reader.blocks(body):
         size += len(paragraph) + 2
         if size > max_uncompressed:  # only numbering labels can make the text outgrow the XML it came from
-            raise RequestTooLargeError(f"the text of the .docx exceeds the limit of {_readable(max_uncompressed)}")
+            raise RequestTooLargeError(
+                f"the text of the .docx exceeds the limit of {_readable(max_uncompressed)}{named}"
+            )
         paragraphs.append(paragraph)
     return DocxText(text="\n\n".join(paragraphs), notes=reader.notes())
+
+
+def wordml_limits(max_uncompressed: int) -> ParseLimits:
+    """Return the parser's limits for the parts of a .docx that may unpack to `max_uncompressed` bytes."""
+    markup = min(max_uncompressed, WORDML_MARKUP_BUDGET_BYTES) // WORDML_BYTES_PER_MARKUP
+    return ParseLimits(max_bytes=max_uncompressed, max_markup=markup)
+
+
+def read_document_part(data: bytes, *, max_uncompressed: int, max_entries: int = 2000) -> bytes:
+    """Return the XML of a .docx's document part, unparsed, under the same rules as docx_to_text (for estimates)."""
+    with _open_package(data, max_uncompressed=max_uncompressed, max_entries=max_entries) as package:
+        return _read_part(package, DOCUMENT_PART)
 
 
 # --- the package ------------------------------------------------------------------------------------------------
 
 
-def _open_package(data: bytes, *, max_uncompressed: int, max_entries: int) -> zipfile.ZipFile:
+def _open_package(data: bytes, *, max_uncompressed: int, max_entries: int, named: str = "") -> zipfile.ZipFile:
     """Open the upload as a zip and refuse it before any decompression if it breaks a size rule."""
+    # zipfile reads the whole central directory to open a zip (seconds for 100,000 entries): count them first
+    entries = _entries_declared(data)
+    if entries is not None and entries > max_entries:
+        raise RequestTooLargeError(f"the .docx has {entries} entries; the limit is {max_entries}")
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise InvalidDocumentError(f"{EXPECTED_DOCX}, found {_describe_non_zip(data)}") from None
     try:
-        _check_entries(package.infolist(), max_uncompressed=max_uncompressed, max_entries=max_entries)
+        _check_entries(package.infolist(), max_uncompressed=max_uncompressed, max_entries=max_entries, named=named)
         if DOCUMENT_PART not in package.namelist():
             raise InvalidDocumentError(f"{EXPECTED_DOCX}, found {_describe_other_zip(package.namelist())}")
     except DraftingError:
@@ -115,8 +148,40 @@ def _open_package(data: bytes, *, max_uncompressed: int, max_entries: int) -> zi
     return package
 
 
-def _check_entries(entries: list[zipfile.ZipInfo], *, max_uncompressed: int, max_entries: int) -> None:
-    """Refuse a zip by what its central directory declares: entry count, encryption, total size, ratios."""
+def _entries_declared(data: bytes) -> int | None:
+    """Return how many entries a zip holds by its end records, without reading its central directory: the count
+    the (ZIP64) end of central directory record declares, or the records that the directory's bytes hold, if more.
+    None when no end record is found (zipfile then says what is wrong)."""
+    end = _end_record_offset(data)
+    if end is None:
+        return None
+    count, directory_size = struct.unpack_from("<10xHI", data, end)
+    directory_end = end
+    locator = end - _ZIP64_LOCATOR_SIZE
+    if locator >= 0 and data.startswith(_ZIP64_LOCATOR_SIGNATURE, locator):
+        # as zipfile does: the ZIP64 record sits right before its locator, and its figures replace the others
+        record = locator - _ZIP64_RECORD_SIZE
+        if record >= 0 and data.startswith(_ZIP64_RECORD_SIGNATURE, record):
+            count, directory_size = struct.unpack_from("<32xQQ", data, record)
+            directory_end = record
+    # the directory lies right before the end records; an end record can understate the entries it holds
+    return max(count, data.count(_DIRECTORY_RECORD_SIGNATURE, max(directory_end - directory_size, 0), directory_end))
+
+
+def _end_record_offset(data: bytes) -> int | None:
+    """Return where the end of central directory record starts, found as zipfile finds it: last in the data, or
+    followed by a comment of at most 64 KiB."""
+    last = len(data) - _END_RECORD_SIZE
+    if last >= 0 and data.startswith(_END_RECORD_SIGNATURE, last) and data.endswith(b"\0\0"):
+        return last
+    found = data.rfind(_END_RECORD_SIGNATURE, max(last - _MAX_ZIP_COMMENT, 0))
+    return found if 0 <= found <= last else None
+
+
+def _check_entries(entries: list[zipfile.ZipInfo], *, max_uncompressed: int, max_entries: int, named: str = ""
+                   ) -> None:
+    """Refuse a zip by what its central directory declares: entry count, encryption, total size, ratios (`named`
+    follows the size limit in a message: the setting that chose it)."""
     if len(entries) > max_entries:
         raise RequestTooLargeError(f"the .docx has {len(entries)} entries; the limit is {max_entries}")
     for entry in entries:
@@ -125,7 +190,7 @@ def _check_entries(entries: list[zipfile.ZipInfo], *, max_uncompressed: int, max
     total = sum(entry.file_size for entry in entries)
     if total > max_uncompressed:
         shown, limit = _readable_sizes(total, max_uncompressed)
-        raise RequestTooLargeError(f"the .docx declares {shown} uncompressed; the limit is {limit}")
+        raise RequestTooLargeError(f"the .docx declares {shown} uncompressed; the limit is {limit}{named}")
     for entry in entries:
         if entry.file_size > RATIO_CHECKED_ABOVE and entry.file_size > MAX_COMPRESSION_RATIO * entry.compress_size:
             ratio = entry.file_size // max(entry.compress_size, 1)

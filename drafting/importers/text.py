@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date as Date
@@ -17,7 +18,7 @@ from drafting.akn import build_document, generate_eids
 from drafting.akn.namespaces import E, akn, xpath
 from drafting.errors import TemplateError
 
-from .cleanup import clean, decode
+from .cleanup import CleanText, clean, decode
 from .paragraphs import assemble
 from .structure import Block, Front, Recognised, Unit, recognise
 
@@ -57,8 +58,16 @@ def import_text(
     doc_type = doc_type or _guess_type(text)
     if doc_type not in DOC_TYPES:
         raise TemplateError(f"expected a document type among {', '.join(DOC_TYPES)}, found {doc_type!r}")
-    title = title or _short_title(text) or _printed_title(recognised) or _title_from_body(recognised.body) or "Untitled"
-    number = number or _guess_number(text, recognised) or default_number or _slug(title)
+    found_title = title or _short_title(text) or _printed_title(recognised) or _title_from_body(recognised.body)
+    title = found_title or "Untitled"
+    number = number or _guess_number(text, recognised) or default_number
+    notes = list(cleaned.notes)
+    if number is None and found_title is None:
+        # untitled texts would all share one work URI (and the second would be refused): number each by its content
+        number = _derived_number(cleaned)
+        notes.append(f"no title or number was found: the number {number} is derived from the text's content (the "
+                     "same text gets the same number)")
+    number = number or _slug(title)
     date = date or (f"{recognised.year}-01-01" if recognised.year else Date.today().isoformat())
     root = build_document(doc_type, title=title[:300], jurisdiction=jurisdiction, number=number, date=date)
     terms = _fill(root, recognised)
@@ -70,7 +79,7 @@ def import_text(
         "guessed": recognised.findings.guessed,
         "unplaced": recognised.findings.unplaced,
         "removed": [{"line": line.number, "text": line.text} for line in cleaned.removed],
-        "notes": list(cleaned.notes),
+        "notes": notes,
         "definitions": terms,
         "counts": _counts(root),
     }
@@ -123,6 +132,13 @@ def _printed_title(recognised: Recognised) -> str | None:
 def _slug(title: str) -> str:
     words = re.findall(r"[a-z0-9]+", title.lower())
     return "-".join(words[:6]) or "untitled"
+
+
+def _derived_number(cleaned: CleanText) -> str:
+    """Return a FRBR number for a text without title or number, from a hash of its cleaned lines (line endings,
+    trailing spaces, page furniture and line numbers do not change it)."""
+    content = "\n".join(line.text for line in cleaned.lines).strip()
+    return f"untitled-{hashlib.sha256(content.encode('utf-8')).hexdigest()[:8]}"
 
 
 def _title_from_body(body: list[Unit]) -> str | None:

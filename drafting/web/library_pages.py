@@ -220,7 +220,7 @@ def _preview(given: ImportInput) -> Preview:
     if given.media_type == AKN_XML:
         prepared, report = services.prepare_upload(given.data), None
     else:
-        prepared, report = services.import_document(given.data, given.media_type, given.options)
+        prepared, report = services.import_document(given.data, given.media_type, _unpacked_limit(given.options))
     root = akn.parse_akn(prepared.xml).root
     provisions = [provision.as_dict() for provision in akn.extract_provisions(root)]
     return Preview(input=given, prepared=prepared, report=report, provisions=provisions)
@@ -231,8 +231,13 @@ def _store(given: ImportInput) -> services.StoredVersion:
     if given.media_type == AKN_XML:
         return services.create_document_from_xml(_database(), given.data, author=author,
                                                  message=f"uploaded {given.source}")
-    options = {**given.options, "message": f"imported from {given.source}"}
+    options = _unpacked_limit({**given.options, "message": f"imported from {given.source}"})
     return services.create_document_from_import(_database(), given.data, given.media_type, options, author=author)
+
+
+def _unpacked_limit(options: dict) -> dict:
+    """Return import options with what a .docx may unpack to: the setting, never the form's."""
+    return {**options, "max_docx_unpacked": current_app.config["DRAFTING_MAX_DOCX_UNPACKED_BYTES"]}
 
 
 def _import_page(*, status: int = 200, **context):
