@@ -14,15 +14,13 @@ from lxml import etree
 
 from drafting.compare.docx import AUTHOR, render_docx
 from drafting.compare.model import (
-    DELETED,
     INSERTED,
-    MOVED,
     SPLIT,
-    UNCHANGED,
     DocumentSummary,
     Redline,
 )
 from drafting.importers.docx import docx_to_text
+from tests.redline_builders import deleted_sunset, sample_opening
 from tests.redline_builders import entry as make_entry
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -39,59 +37,12 @@ def _summary(title: str) -> DocumentSummary:
     return DocumentSummary("/akn/us-ma/bill/2026/moratorium", None, title, "bill", "sha256:abcdef")
 
 
-
-
 def _sample() -> Redline:
-    child = make_entry(
-        old=("sec_3__subsec_a",),
-        new=("sec_4__subsec_a",),
-        old_num="(a)",
-        new_num="(a)",
-        diff=(
-            ("=", "The officer "),
-            ("-", "shall"),
-            ("+", "may"),
-            ("=", " report within "),
-            ("-", "30"),
-            ("+", "60"),
-            ("=", " days."),
-        ),
-        labels=("modal-weakened",),
-    )
     return Redline(
         old=_summary("Moratorium"),
         new=_summary("Moratorium (amended)"),
         alignment=(
-            make_entry(
-                UNCHANGED,
-                old_heading="Short title",
-                new_heading="Short title",
-                diff=(("=", "This Act may be cited as the Moratorium Act."),),
-            ),
-            make_entry(
-                old=("sec_3",),
-                new=("sec_4",),
-                old_num="3.",
-                new_num="4.",
-                renumbered=True,
-                old_heading="Warrants",
-                new_heading="Warrant requirement",
-                heading_diff=(("=", "Warrant"), ("-", "s"), ("+", " requirement")),
-                children=(child,),
-            ),
-            make_entry(
-                MOVED,
-                old=("sec_7",),
-                new=("sec_2",),
-                old_num="7.",
-                new_num="2.",
-                renumbered=True,
-                old_position=5,
-                new_position=2,
-                old_heading="Definitions",
-                new_heading="Definitions",
-                diff=(("=", "In this Act, "), ("+", '"agency" means any agency; ')),
-            ),
+            *sample_opening(),
             make_entry(
                 INSERTED,
                 old=(),
@@ -105,14 +56,7 @@ def _sample() -> Redline:
                     ),
                 ),
             ),
-            make_entry(
-                DELETED,
-                old=("sec_8",),
-                new=(),
-                old_num="8.",
-                old_heading="Sunset",
-                diff=(("-", "This Act expires\tin 2030."),),
-            ),
+            deleted_sunset("This Act expires\tin 2030."),
             make_entry(
                 old=("sec_10",),
                 new=("sec_10",),

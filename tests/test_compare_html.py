@@ -8,18 +8,19 @@ import re
 import lxml.html
 import pytest
 
-from drafting.compare.html import label_text, render_html
+from drafting.compare.html import render_html
 from drafting.compare.model import (
     DELETED,
     INSERTED,
     MERGED,
     MOVED,
     SPLIT,
-    UNCHANGED,
     DocumentSummary,
     Entry,
     Redline,
 )
+from drafting.compare.wording import label_text
+from tests.redline_builders import deleted_sunset, sample_opening
 from tests.redline_builders import entry as make_entry
 
 HOSTILE = '<script>alert(1)</script> " onmouseover="x {{7*7}} <img src=x onerror=alert(2)> javascript:alert(3)'
@@ -39,8 +40,6 @@ def _summary(title: str = "Biometric moratorium", uri: str = "/akn/us-ma/bill/20
     return DocumentSummary(**values)
 
 
-
-
 def _redline(*entries: Entry, old=None, new=None, **kw) -> Redline:
     return Redline(
         old=old or _summary(),
@@ -52,53 +51,8 @@ def _redline(*entries: Entry, old=None, new=None, **kw) -> Redline:
 
 def _sample() -> Redline:
     """A redline with one of each kind of change."""
-    child = make_entry(
-        old=("sec_3__subsec_a",),
-        new=("sec_4__subsec_a",),
-        old_num="(a)",
-        new_num="(a)",
-        diff=(
-            ("=", "The officer "),
-            ("-", "shall"),
-            ("+", "may"),
-            ("=", " report within "),
-            ("-", "30"),
-            ("+", "60"),
-            ("=", " days."),
-        ),
-        labels=("modal-weakened", "deadline-changed", "exception-added"),
-    )
     return _redline(
-        make_entry(
-            UNCHANGED,
-            old_heading="Short title",
-            new_heading="Short title",
-            diff=(("=", "This Act may be cited as the Moratorium Act."),),
-        ),
-        make_entry(
-            old=("sec_3",),
-            new=("sec_4",),
-            old_num="3.",
-            new_num="4.",
-            renumbered=True,
-            old_heading="Warrants",
-            new_heading="Warrant requirement",
-            heading_diff=(("=", "Warrant"), ("-", "s"), ("+", " requirement")),
-            children=(child,),
-        ),
-        make_entry(
-            MOVED,
-            old=("sec_7",),
-            new=("sec_2",),
-            old_num="7.",
-            new_num="2.",
-            renumbered=True,
-            old_position=5,
-            new_position=2,
-            old_heading="Definitions",
-            new_heading="Definitions",
-            diff=(("=", "In this Act, "), ("+", '"agency" means any agency; ')),
-        ),
+        *sample_opening(subsection_labels=("modal-weakened", "deadline-changed", "exception-added")),
         make_entry(
             INSERTED,
             old=(),
@@ -107,14 +61,7 @@ def _sample() -> Redline:
             possible_move=True,
             diff=(("+", "The agency shall publish an annual report."),),
         ),
-        make_entry(
-            DELETED,
-            old=("sec_8",),
-            new=(),
-            old_num="8.",
-            old_heading="Sunset",
-            diff=(("-", "This Act expires in 2030."),),
-        ),
+        deleted_sunset(),
         make_entry(
             SPLIT, old=("sec_10",), new=("sec_10", "sec_11"), old_num="10.", new_num="10.", diff=(("=", "Penalties."),)
         ),

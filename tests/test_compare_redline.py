@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from lxml import etree
 from drafting.akn import generate_eids, parse_akn, serialize, validate
 from drafting.akn.namespaces import E, akn, xpath
 from drafting.compare import compare, render
-from drafting.compare.model import walk
+from drafting.compare.model import ParagraphDiff, walk
 
 SAMPLES = Path(__file__).resolve().parents[1] / "drafting" / "samples"
 GOLDEN = Path(__file__).parent / "fixtures" / "redline"
@@ -187,3 +188,62 @@ def test_hostile_text_is_data_in_json_and_akn():
     assert b"<script" not in data and b"&lt;script&gt;" in data
     assert '<script>alert(\\"x\\")</script>' in json.dumps(redline.as_dict(), ensure_ascii=False)
     assert serialize(new)  # the input is unchanged by rendering
+
+
+def _effective_date(root) -> etree._Element:
+    """The content of the bill's last section, "This act shall take effect 90 days after its passage."."""
+    return xpath(root, "//akn:body/akn:section[@eId='sec_16']/akn:content")[0]
+
+
+def test_changed_paragraph_carries_its_own_diff_in_the_redline():
+    old = sample()
+    _effective_date(old).append(E.p("Each agency shall report within 30 days."))
+    new = copy.deepcopy(old)
+    _effective_date(new)[1].text = "Each agency shall report within 60 days."
+
+    entry = compare(old, new).alignment[-1]
+
+    assert entry.new == ("sec_16",)
+    assert entry.paragraph_diffs == (
+        ParagraphDiff("content", 1, (("=", "Each agency shall report within "), ("-", "30"), ("+", "60"),
+                                     ("=", " days."))),
+    )
+
+
+def test_paragraphs_that_do_not_line_up_carry_one_diff_of_the_whole_block():
+    old = sample()
+    new = copy.deepcopy(old)
+    _effective_date(new).append(E.p("Section 3 takes effect at once."))
+
+    entry = compare(old, new).alignment[-1]
+
+    assert entry.paragraph_diffs == (
+        ParagraphDiff("content", 0, (("=", "This act shall take effect 90 days after its passage."),
+                                     ("+", " Section 3 takes effect at once.")), whole_block=True),
+    )
+
+
+def test_unchanged_paragraphs_carry_no_diff():
+    old = sample()
+    new = copy.deepcopy(old)
+    sections(new)[-1].find(akn("heading")).text = "When this act takes effect"
+
+    entry = compare(old, new).alignment[-1]
+
+    assert entry.status == "changed" and entry.paragraph_diffs == ()
+
+
+def test_akn_renderer_marks_the_paragraph_diffs_the_redline_carries_and_no_others():
+    old = sample()
+    new = copy.deepcopy(old)
+    _effective_date(new)[0].text = "This act shall take effect 60 days after its passage."
+    redline = compare(old, new)
+    given = ParagraphDiff("content", 0, (("=", "This act "), ("+", "as given"),))
+    redline = replace(redline, alignment=(*redline.alignment[:-1], replace(redline.alignment[-1],
+                                                                           paragraph_diffs=(given,))))
+
+    root = parse_akn(render(redline, "akn", new_root=new, old_root=old)).root
+
+    paragraph = xpath(root, "//akn:section[@eId='sec_16']/akn:content/akn:p")[0]
+    assert "".join(paragraph.itertext()) == "This act as given"
+    assert [node.text for node in paragraph.iter(akn("ins"))] == ["as given"]

@@ -1,8 +1,8 @@
 """The redline as AKN: the new document with the changes marked in AKN's own vocabulary. It validates strictly.
 
 Convention (documented in the README):
-- changed words: AKN inline `<ins>` / `<del>` inside the paragraph, heading or number that changed; paragraphs
-  that did not change keep their markup;
+- changed words: AKN inline `<ins>` / `<del>` inside the paragraph, heading or number that changed, as the redline's
+  paragraph and heading diffs say (nothing is diffed here); paragraphs that did not change keep their markup;
 - a whole provision inserted: `class="redline-inserted"`, its number, heading and paragraphs wrapped in `<ins>`;
 - a whole provision deleted: a copy of the old provision at its old place, `status="removed"`,
   `class="redline-deleted"`, its text wrapped in `<del>`, its eIds prefixed `deleted__` (eIds stay unique);
@@ -20,22 +20,15 @@ import copy
 from lxml import etree
 
 from drafting.akn.namespaces import E, akn, xpath
-from drafting.akn.provisions import block_text
 
 from .model import CHANGED, DELETE, DELETED, INSERT, INSERTED, MERGED, MOVED, SPLIT, UNCHANGED, Entry, Redline
-from .words import word_diff
+from .paragraphs import index_by_eid
+from .words import has_change
 
-_BLOCK_CONTAINERS = ("intro", "content", "wrapUp")
 _MOD_TYPES = {CHANGED: "substitution", INSERTED: "insertion", DELETED: "repeal", MOVED: "renumbering",
               SPLIT: "split", MERGED: "join"}
 _LEADING_PARTS = frozenset(akn(name) for name in ("num", "heading", "subheading", "intro"))
 _META_AFTER_ANALYSIS = ("temporalData", "references", "notes", "proprietary", "presentation")
-
-
-def _by_eid(root: etree._Element | None) -> dict[str, etree._Element]:
-    if root is None:
-        return {}
-    return {node.get("eId"): node for node in root.iter(tag=etree.Element) if node.get("eId")}
 
 
 def _fill_with_diff(element: etree._Element, diff) -> None:
@@ -65,34 +58,25 @@ def _wrap_all(element: etree._Element, tag: str) -> None:
         node.append(wrapper)
 
 
-def _own_block(element: etree._Element, name: str) -> etree._Element | None:
-    return element.find(akn(name))
-
-
-def _mark_text_changes(new: etree._Element, old: etree._Element | None) -> None:
-    """Mark word changes paragraph by paragraph where the paragraphs line up, else container by container."""
-    for name in _BLOCK_CONTAINERS:
-        new_block = _own_block(new, name)
-        old_block = _own_block(old, name) if old is not None else None
-        if new_block is None:
+def _mark_paragraphs(element: etree._Element, entry: Entry) -> None:
+    """Show the diff of each changed paragraph of an entry in its place (a whole block's in its first paragraph)."""
+    paragraphs: dict[str, list[etree._Element]] = {}
+    for change in entry.paragraph_diffs:
+        if change.block not in paragraphs:
+            block = element.find(akn(change.block))
+            paragraphs[change.block] = list(block.iter(akn("p"))) if block is not None else []
+        found = paragraphs[change.block]
+        if change.index >= len(found):
             continue
-        old_paragraphs = list(old_block.iter(akn("p"))) if old_block is not None else []
-        new_paragraphs = list(new_block.iter(akn("p")))
-        if len(old_paragraphs) == len(new_paragraphs):
-            for old_p, new_p in zip(old_paragraphs, new_paragraphs, strict=True):
-                diff = word_diff(block_text(old_p), block_text(new_p))
-                if any(op != "=" for op, _ in diff):
-                    _fill_with_diff(new_p, diff)
-        elif new_paragraphs:
-            diff = word_diff(block_text(old_block) if old_block is not None else "", block_text(new_block))
-            for extra in new_paragraphs[1:]:
+        if change.whole_block:
+            for extra in found[1:]:
                 extra.getparent().remove(extra)
-            _fill_with_diff(new_paragraphs[0], diff)
+        _fill_with_diff(found[change.index], change.diff)
 
 
 def _mark_label(new: etree._Element, name: str, diff) -> None:
     node = new.find(akn(name))
-    if node is not None and any(op != "=" for op, _ in diff):
+    if node is not None and has_change(diff):
         _fill_with_diff(node, diff)
 
 
@@ -106,8 +90,8 @@ class _Marker:
     def __init__(self, redline: Redline, new_root: etree._Element, old_root: etree._Element | None):
         self.redline = redline
         self.root = copy.deepcopy(new_root)
-        self.new = _by_eid(self.root)
-        self.old = _by_eid(old_root)
+        self.new = index_by_eid(self.root)
+        self.old = index_by_eid(old_root)
         self.mods: list[etree._Element] = []
 
     def mark(self, entries: tuple[Entry, ...], parent: etree._Element | None) -> None:
@@ -124,7 +108,6 @@ class _Marker:
             previous = self.new.get(entry.new[-1], element)
 
     def _changed(self, entry: Entry, element: etree._Element) -> None:
-        old = self.old.get(entry.old[0]) if entry.old else None
         if entry.status == INSERTED:
             _add_class(element, "redline-inserted")
             _wrap_all(element, "ins")
@@ -139,7 +122,7 @@ class _Marker:
                     _add_class(self.new[eid], f"redline-{entry.status}")
         if entry.status != UNCHANGED and len(entry.old) == 1 and len(entry.new) == 1:
             _mark_label(element, "heading", entry.heading_diff)
-            _mark_text_changes(element, old)
+            _mark_paragraphs(element, entry)
         if entry.status in _MOD_TYPES and (entry.status != CHANGED or _own_change(entry)):
             self._mod(entry, _MOD_TYPES[entry.status])
         elif entry.renumbered:
@@ -189,7 +172,7 @@ class _Marker:
 
 
 def _own_change(entry: Entry) -> bool:
-    return any(op != "=" for op, _ in entry.diff) or any(op != "=" for op, _ in entry.heading_diff)
+    return has_change(entry.diff) or has_change(entry.heading_diff)
 
 
 def render_akn_tree(redline: Redline, new_root: etree._Element, old_root: etree._Element | None = None):

@@ -6,7 +6,8 @@ its text, indented by depth. Equal text is a plain run, deleted text a `w:del` r
 number deleted and its new one inserted. A paragraph whose content is all inserted (or all deleted), like every
 paragraph of a wholly inserted provision, has its paragraph mark tracked too, so accepting or rejecting all the
 revisions leaves no empty paragraph behind. Moves, splits, merges, possible moves and change labels are Word comments
-on the provision, in the margin, so they never become text of the accepted document.
+on the provision, in the margin, so they never become text of the accepted document. What to say (the diffs to show,
+notes, readable labels, counts) comes from `wording`, shared with the HTML renderer.
 
 The package comes from python-docx (>= 1.2, for comments); revision markup is built with its `OxmlElement` and
 `qn`, never from strings. Characters XML cannot carry (C0 controls, lone surrogates) are dropped.
@@ -26,15 +27,13 @@ from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from .html import describe_defined_term, entry_notes, heading_ops, label_text, number_ops, stat_items, text_ops
-from .model import DELETE, DELETED, EQUAL, INSERT, INSERTED, Entry, Redline
+from .model import DELETE, DELETED, EQUAL, INSERT, INSERTED, Diff, Entry, Redline
+from .wording import describe_defined_term, entry_notes, heading_ops, label_text, number_ops, stat_items, text_ops
 
 AUTHOR = "Drafting service"
 INITIALS = "DS"
 INDENT_PER_LEVEL = Cm(0.75)
 MAX_INDENT_LEVELS = 16  # deeper provisions are indented like this one: the page must keep room for the text
-
-Ops = tuple[tuple[str, str], ...]
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
@@ -171,7 +170,7 @@ class _Writer:
         self.next_id += 1
         return element
 
-    def append(self, paragraph: Paragraph, ops: Ops, *, bold: bool = False) -> None:
+    def append(self, paragraph: Paragraph, ops: Diff, *, bold: bool = False) -> None:
         """Append a diff to a paragraph: equal text as plain runs, deletions in w:del, insertions in w:ins."""
         for op, text in ops:
             run = _run(clean(text), deleted=op == DELETE, bold=bold)
@@ -246,18 +245,18 @@ def _run(text: str, *, deleted: bool, bold: bool):
     return run
 
 
-def _sides(ops: Ops) -> tuple[bool, bool]:
+def _sides(ops: Diff) -> tuple[bool, bool]:
     """Tell whether a diff shows any text on the old side, and on the new side."""
     return any(op != INSERT for op, _ in ops), any(op != DELETE for op, _ in ops)
 
 
-def _only_side(ops: Ops) -> str | None:
+def _only_side(ops: Diff) -> str | None:
     """Return INSERT when a diff has text only on the new side, DELETE when only on the old side, else None."""
     old, new = _sides(ops)
     return INSERT if new and not old else DELETE if old and not new else None
 
 
-def _joined(first: Ops, second: Ops) -> Ops:
+def _joined(first: Diff, second: Diff) -> Diff:
     """Join two diffs with a space that belongs to each side on which both have text."""
     if not first or not second:
         return first or second
@@ -270,7 +269,7 @@ def _joined(first: Ops, second: Ops) -> Ops:
     return _merged((*first, (space, " "), *second))
 
 
-def _merged(ops: Ops) -> Ops:
+def _merged(ops: Diff) -> Diff:
     """Join neighbouring operations of the same kind, so one insertion is one revision."""
     result: list[tuple[str, str]] = []
     for op, text in ops:

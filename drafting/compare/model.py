@@ -2,7 +2,8 @@
 
 A redline lists the top-level provisions in the order of the new document, deletions at their old place; each
 entry pairs old and new provisions (1:1, 1:n split, n:1 merge, or one side empty), carries a word diff of the own
-text, change labels, and the same structure one level down in `children`.
+text (and, for a changed or moved 1:1 pair, of each changed paragraph of it), change labels, and the same structure
+one level down in `children`. Renderers read only this: nothing in it is computed again to be shown.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ STATUSES = (UNCHANGED, CHANGED, MOVED, INSERTED, DELETED, SPLIT, MERGED)
 
 # diff operations, as in the JSON contract
 EQUAL, DELETE, INSERT = "=", "-", "+"
+
+Diff = tuple[tuple[str, str], ...]  # (EQUAL | DELETE | INSERT, text) pieces that rebuild the old and the new text
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,18 @@ class DocumentSummary:
 
 
 @dataclass(frozen=True)
+class ParagraphDiff:
+    """The word diff of one paragraph of a provision's own text, for renderers that mark changes in place."""
+
+    block: str  # the provision's own block that holds the paragraph: "intro", "content" or "wrapUp"
+    index: int  # the paragraph's position among the <p> elements of that block in the new document, from 0
+    diff: Diff
+    # the paragraphs of the block did not line up: the diff is of the whole block, to stand in its first paragraph
+    # in place of all of them
+    whole_block: bool = False
+
+
+@dataclass(frozen=True)
 class Entry:
     """One aligned item: which provisions of the old and new document it pairs, and what changed."""
 
@@ -63,13 +78,15 @@ class Entry:
     new_heading: str | None
     score: float
     labels: tuple[str, ...] = ()
-    diff: tuple[tuple[str, str], ...] = ()  # word diff of the own text
-    heading_diff: tuple[tuple[str, str], ...] = ()
+    diff: Diff = ()  # word diff of the own text
+    heading_diff: Diff = ()
     children: tuple[Entry, ...] = ()
     old_position: int | None = None  # 1-based position among the old siblings
     new_position: int | None = None
     renumbered: bool = False
     possible_move: bool = False  # a delete or insert that may be half of a move the aligner was not sure of
+    # the changed paragraphs of the own text, for a changed or moved 1:1 entry (not in the JSON contract)
+    paragraph_diffs: tuple[ParagraphDiff, ...] = ()
 
     @property
     def changed(self) -> bool:

@@ -1,15 +1,20 @@
-"""Build a redline: align two documents level by level, diff each aligned pair, label what a drafter cares about."""
+"""Build a redline: align two documents level by level, diff each aligned pair, label what a drafter cares about.
+
+Each entry carries everything a renderer shows: the word diff of its own text and heading and, for a changed or
+moved 1:1 pair, the diff of each changed paragraph (`paragraphs`), so that no renderer diffs anything again.
+"""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from lxml import etree
 
-from drafting.akn import content_hash, extract_provisions, read_identification, serialize, xpath
+from drafting.akn import content_hash, extract_provisions, read_identification, serialize
 from drafting.akn.provisions import Provision
 
-from .align import Match, Node, align, in_document_order
+from .align import Aligner, Match, Node
 from .changes import defined_term_changes, label_changes
 from .model import (
     CHANGED,
@@ -20,19 +25,22 @@ from .model import (
     MOVED,
     SPLIT,
     UNCHANGED,
+    Diff,
     DocumentSummary,
     Entry,
+    ParagraphDiff,
     Redline,
     count_statuses,
 )
-from .words import PLAIN, word_diff
+from .paragraphs import index_by_eid, paragraph_diffs
+from .words import has_change, plain, word_diff
 
 
 def to_node(provision: Provision) -> Node:
     """Turn an extracted provision (and its subtree) into an aligner node."""
     children = [to_node(child) for child in provision.children]
     # heading and text are already whitespace-folded; only quotes and dashes need making plain
-    full = " ".join(part for part in ((provision.heading or "").translate(PLAIN), provision.text.translate(PLAIN),
+    full = " ".join(part for part in (plain(provision.heading or ""), plain(provision.text),
                                       *(child.full for child in children)) if part)
     return Node(provision.eId, provision.element, provision.num, provision.heading, provision.text, children, full)
 
@@ -56,46 +64,81 @@ def _same_num(a: str | None, b: str | None) -> bool:
     return (a or "").strip().rstrip(".").lower() == (b or "").strip().rstrip(".").lower()
 
 
-def _entry_for(match: Match, old: list[Node], new: list[Node], same_work: bool) -> Entry:
-    olds = [old[i] for i in match.old]
-    news = [new[j] for j in match.new]
-    first = (news or olds)[0]
-    old_num = olds[0].num if olds else None
-    new_num = news[0].num if news else None
-    if match.kind == "deleted":
-        return Entry(DELETED, tuple(n.eid for n in olds), (), first.element, old_num, None, olds[0].heading, None,
-                     match.score, diff=word_diff(olds[0].text, ""), heading_diff=word_diff(olds[0].heading, ""),
-                     children=_one_sided(olds[0].children, DELETED), old_position=match.old[0] + 1,
-                     possible_move=match.possible_move)
-    if match.kind == "inserted":
-        return Entry(INSERTED, (), tuple(n.eid for n in news), first.element, None, new_num, None, news[0].heading,
-                     match.score, diff=word_diff("", news[0].text), heading_diff=word_diff("", news[0].heading),
-                     children=_one_sided(news[0].children, INSERTED), new_position=match.new[0] + 1,
-                     possible_move=match.possible_move)
-    if match.kind in ("split", "merged"):
-        old_text = " ".join(n.full for n in olds)
-        new_text = " ".join(n.full for n in news)
-        diff = word_diff(old_text, new_text)
-        return Entry(SPLIT if match.kind == "split" else MERGED, tuple(n.eid for n in olds), tuple(n.eid for n in news),
-                     first.element, old_num, new_num, olds[0].heading, news[0].heading, match.score,
-                     labels=label_changes(diff), diff=diff, old_position=match.old[0] + 1,
-                     new_position=match.new[0] + 1)
-    a, b = olds[0], news[0]
-    if match.kind == "exact":
-        return _identical(a, b, match.old[0] + 1, match.new[0] + 1, moved=match.moved)
-    diff = word_diff(a.text, b.text)
-    heading_diff = word_diff(a.heading, b.heading)
-    children = build_entries(a.children, b.children, same_work=same_work)
-    own_change = any(op != EQUAL for op, _ in diff) or any(op != EQUAL for op, _ in heading_diff)
-    below = any(child.changed for child in children)
-    status = MOVED if match.moved else (CHANGED if own_change or below else UNCHANGED)
-    return Entry(status, (a.eid,), (b.eid,), b.element, a.num, b.num, a.heading, b.heading, match.score,
-                 labels=label_changes(diff, heading_diff) if own_change else (), diff=diff,
-                 heading_diff=heading_diff, children=children, old_position=match.old[0] + 1,
-                 new_position=match.new[0] + 1, renumbered=not _same_num(a.num, b.num))
+class _Builder:
+    """Turn the matches of the aligner into entries, level by level, with both documents' provisions at hand by eId
+    (looked up only for the pairs whose paragraphs a renderer marks: changed or moved 1:1 pairs)."""
+
+    def __init__(self, old_root: etree._Element, new_root: etree._Element, *, same_work: bool):
+        self.old_root, self.new_root = old_root, new_root
+        self.same_work = same_work
+
+    @functools.cached_property
+    def old_elements(self) -> dict[str, etree._Element]:
+        return index_by_eid(self.old_root)
+
+    @functools.cached_property
+    def new_elements(self) -> dict[str, etree._Element]:
+        return index_by_eid(self.new_root)
+
+    def entries(self, old: list[Node], new: list[Node]) -> tuple[Entry, ...]:
+        """Align two sibling lists and turn each match into an entry, in the order of the new document."""
+        if not old and not new:
+            return ()
+        matches = Aligner(old, new, same_work=self.same_work).matches_in_document_order()
+        return tuple(self._entry(match, old, new) for match in matches)
+
+    def _entry(self, match: Match, old: list[Node], new: list[Node]) -> Entry:
+        olds = [old[i] for i in match.old]
+        news = [new[j] for j in match.new]
+        first = (news or olds)[0]
+        old_num = olds[0].num if olds else None
+        new_num = news[0].num if news else None
+        if match.kind == "deleted":
+            return Entry(DELETED, tuple(n.eid for n in olds), (), first.element, old_num, None, olds[0].heading, None,
+                         match.score, diff=word_diff(olds[0].text, ""), heading_diff=word_diff(olds[0].heading, ""),
+                         children=_one_sided(olds[0].children, DELETED), old_position=match.old[0] + 1,
+                         possible_move=match.possible_move)
+        if match.kind == "inserted":
+            return Entry(INSERTED, (), tuple(n.eid for n in news), first.element, None, new_num, None,
+                         news[0].heading, match.score, diff=word_diff("", news[0].text),
+                         heading_diff=word_diff("", news[0].heading), children=_one_sided(news[0].children, INSERTED),
+                         new_position=match.new[0] + 1, possible_move=match.possible_move)
+        if match.kind in ("split", "merged"):
+            old_text = " ".join(n.full for n in olds)
+            new_text = " ".join(n.full for n in news)
+            diff = word_diff(old_text, new_text)
+            return Entry(SPLIT if match.kind == "split" else MERGED, tuple(n.eid for n in olds),
+                         tuple(n.eid for n in news), first.element, old_num, new_num, olds[0].heading,
+                         news[0].heading, match.score, labels=label_changes(diff), diff=diff,
+                         old_position=match.old[0] + 1, new_position=match.new[0] + 1)
+        a, b = olds[0], news[0]
+        if match.kind == "exact":
+            # the same words may still stand in other paragraphs: a moved provision's are marked where they differ
+            return _identical(a, b, match.old[0] + 1, match.new[0] + 1, moved=match.moved,
+                              paragraph_diffs=self._paragraph_diffs(a, b) if match.moved else ())
+        diff = word_diff(a.text, b.text)
+        heading_diff = word_diff(a.heading, b.heading)
+        children = self.entries(a.children, b.children)
+        own_change = has_change(diff) or has_change(heading_diff)
+        below = any(child.changed for child in children)
+        status = MOVED if match.moved else (CHANGED if own_change or below else UNCHANGED)
+        return Entry(status, (a.eid,), (b.eid,), b.element, a.num, b.num, a.heading, b.heading, match.score,
+                     labels=label_changes(diff, heading_diff) if own_change else (), diff=diff,
+                     heading_diff=heading_diff, children=children, old_position=match.old[0] + 1,
+                     new_position=match.new[0] + 1, renumbered=not _same_num(a.num, b.num),
+                     paragraph_diffs=self._paragraph_diffs(a, b, diff) if status != UNCHANGED else ())
+
+    def _paragraph_diffs(self, a: Node, b: Node, own_diff: Diff | None = None) -> tuple[ParagraphDiff, ...]:
+        """Diff the paragraphs of a pair, reusing the diff of its own texts when one is given."""
+        element = self.new_elements.get(b.eid)
+        if element is None:
+            return ()
+        known = (a.text, b.text, own_diff) if own_diff is not None else None
+        return paragraph_diffs(self.old_elements.get(a.eid), element, known)
 
 
-def _identical(a: Node, b: Node, old_position: int, new_position: int, *, moved: bool = False) -> Entry:
+def _identical(a: Node, b: Node, old_position: int, new_position: int, *, moved: bool = False,
+               paragraph_diffs: tuple[ParagraphDiff, ...] = ()) -> Entry:
     """Entry for provisions whose text is the same all the way down (no alignment or diff needed below)."""
     children = tuple(
         _identical(x, y, k, k) for k, (x, y) in enumerate(zip(a.children, b.children, strict=True), start=1)
@@ -104,7 +147,7 @@ def _identical(a: Node, b: Node, old_position: int, new_position: int, *, moved:
         MOVED if moved else UNCHANGED, (a.eid,), (b.eid,), b.element, a.num, b.num, a.heading, b.heading, 1.0,
         diff=((EQUAL, b.text),) if b.text else (), heading_diff=((EQUAL, b.heading),) if b.heading else (),
         children=children, old_position=old_position, new_position=new_position,
-        renumbered=not _same_num(a.num, b.num),
+        renumbered=not _same_num(a.num, b.num), paragraph_diffs=paragraph_diffs,
     )
 
 
@@ -125,14 +168,6 @@ def _one_sided(nodes: list[Node], status: str) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
-def build_entries(old: list[Node], new: list[Node], *, same_work: bool) -> tuple[Entry, ...]:
-    """Align two sibling lists and turn each match into an entry, in the order of the new document."""
-    if not old and not new:
-        return ()
-    matches = in_document_order(align(old, new, same_work=same_work))
-    return tuple(_entry_for(match, old, new, same_work) for match in matches)
-
-
 def body_nodes(root: etree._Element) -> list[Node]:
     """The top-level provisions of a document as aligner nodes."""
     return [to_node(provision) for provision in extract_provisions(root)]
@@ -144,7 +179,7 @@ def compare(old_root: etree._Element, new_root: etree._Element, *, old: Document
     old = old or summary(old_root)
     new = new or summary(new_root)
     same_work = bool(old.frbr_uri) and old.frbr_uri == new.frbr_uri
-    entries = build_entries(body_nodes(old_root), body_nodes(new_root), same_work=same_work)
+    entries = _Builder(old_root, new_root, same_work=same_work).entries(body_nodes(old_root), body_nodes(new_root))
     stats = {"same_work": same_work, "top_level": count_statuses_top(entries), **count_statuses(entries)}
     terms = defined_term_changes(old_root, new_root, entries)
     defining = {change["new"] or change["old"] for change in terms}
@@ -172,4 +207,4 @@ def count_statuses_top(entries: tuple[Entry, ...]) -> dict:
     return counts
 
 
-__all__ = ["body_nodes", "build_entries", "compare", "summary", "to_node", "xpath"]
+__all__ = ["body_nodes", "compare", "summary", "to_node"]

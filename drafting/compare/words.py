@@ -2,7 +2,7 @@
 
 Text is normalised first (whitespace folded, typographic quotes and dashes made plain) so that layout noise never
 shows as a change; the diff is computed on words (each word mapped to one character, the library's line trick)
-and cleaned up semantically.
+and cleaned up semantically. `has_change` and `side` read a diff: whether it changes anything, and one side of it.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import re
 
 import diff_match_patch
 
-from .model import DELETE, EQUAL, INSERT
+from .model import DELETE, EQUAL, INSERT, Diff
 
 # The budget of one diff: diff-match-patch stops refining after this many seconds and returns a correct but
 # coarser diff. Provisions are short, so it is rarely reached; it bounds pathological inputs.
 DIFF_BUDGET_SECONDS = 0.5
 
-PLAIN = _TRANSLATE = str.maketrans({
+_PLAIN = str.maketrans({
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u2032": "'",
     "\u2013": "-", "\u2014": "--", "\u2212": "-", "\u00a0": " ",
 })
@@ -34,11 +34,17 @@ class _TooManyWords(Exception):
     pass
 
 
+def plain(text: str) -> str:
+    """Make typographic quotes and dashes plain, and no-break spaces ordinary."""
+    # every character changed is outside ASCII, and telling an ASCII string costs nothing: most text is never read
+    return text if text.isascii() else text.translate(_PLAIN)
+
+
 def normalise(text: str | None) -> str:
     """Fold whitespace and make quotes and dashes plain, so that only real changes differ."""
     if not text:
         return ""
-    return " ".join(text.translate(_TRANSLATE).split())
+    return " ".join(plain(text).split())
 
 
 def _engine() -> diff_match_patch.diff_match_patch:
@@ -50,7 +56,7 @@ def _engine() -> diff_match_patch.diff_match_patch:
 _ENGINE = _engine()
 
 
-def word_diff(old: str | None, new: str | None) -> tuple[tuple[str, str], ...]:
+def word_diff(old: str | None, new: str | None) -> Diff:
     """Diff two texts word by word; return ("=" | "-" | "+", text) pieces that rebuild old and new."""
     old, new = normalise(old), normalise(new)
     if old == new:
@@ -92,6 +98,11 @@ def word_diff(old: str | None, new: str | None) -> tuple[tuple[str, str], ...]:
     return tuple(pieces)
 
 
-def side(diff: tuple[tuple[str, str], ...], which: str) -> str:
+def has_change(diff: Diff) -> bool:
+    """Tell whether a diff deletes or inserts anything."""
+    return any(op != EQUAL for op, _ in diff)
+
+
+def side(diff: Diff, which: str) -> str:
     """Rebuild the old ("-") or new ("+") text from a diff."""
     return "".join(text for op, text in diff if op in (EQUAL, which))
