@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from .blueprint import bp
-from .security import add_security_headers, csrf_token, init_sessions, signed_in
+from .security import add_security_headers, csrf_token, init_csrf, init_sessions, signed_in
 
 
 def init_app(app: Flask) -> None:
@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from . import compare_pages, editor_pages, library_pages, pages, problem_pages  # noqa: F401  (the page modules register their routes on bp)
 
     init_sessions(app)
+    init_csrf(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["signed_in"] = signed_in
     app.register_blueprint(bp)

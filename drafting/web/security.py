@@ -9,20 +9,19 @@ disabling an account end sessions in the store, so a copied cookie is refused on
 
 from __future__ import annotations
 
-import hmac
 import math
 import re
-import secrets
 import time
 import unicodedata
 from datetime import timedelta
 from functools import wraps
 from urllib.parse import quote
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.http import parse_options_header
 
 from drafting import services
@@ -103,9 +102,9 @@ def sign_in(principal: Principal) -> None:
                                  lifetime if isinstance(lifetime, timedelta) else timedelta(seconds=lifetime),
                                  address=client_address())
     session.clear()
+    g.pop(CSRF_FIELD, None)  # the next token is made for the new session
     session.permanent = True
     login_user(SessionUser(key, principal))
-    session["csrf"] = secrets.token_urlsafe(32)
 
 
 def sign_out() -> None:
@@ -117,19 +116,32 @@ def sign_out() -> None:
     session.clear()
 
 
+def init_csrf(app: Flask) -> CSRFProtect:
+    """Flask-WTF's CSRF tokens, checked where this module says (pages in login_required, the API when it is called
+    with the session cookie), not on every request: bearer-token API calls need none."""
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    # a token lives as long as its session (which the server ends on sign-out), not an hour
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    # the token and SameSite=Lax cookies are the defence; a Referer that privacy tools strip would refuse real users
+    app.config.setdefault("WTF_CSRF_SSL_STRICT", False)
+    app.config.setdefault("WTF_CSRF_FIELD_NAME", CSRF_FIELD)
+    app.config.setdefault("WTF_CSRF_HEADERS", [CSRF_HEADER, "X-CSRFToken"])
+    return CSRFProtect(app)
+
+
 def csrf_token() -> str:
-    """The CSRF token of this session (created on first use)."""
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
+    """The CSRF token of this session, for a form field or the page's meta tag (created on first use)."""
+    return generate_csrf()
 
 
 def check_csrf() -> None:
     """Refuse (403) a state-changing request whose CSRF token is missing or wrong."""
-    sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD) or ""
-    expected = session.get("csrf", "")
-    if not expected or not hmac.compare_digest(sent, expected):
-        raise PermissionDeniedError("expected the session's CSRF token with this request, found none or another")
+    try:
+        current_app.extensions["csrf"].protect()
+    except CSRFError as error:
+        raise PermissionDeniedError(
+            f"expected the session's CSRF token with this request, found none or another ({error.description})"
+        ) from error
 
 
 def check_session_csrf() -> None:
