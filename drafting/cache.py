@@ -1,4 +1,7 @@
-"""Caches of results that depend only on content: in this process, or shared by every app server in Redis.
+"""Caches: rendered results that depend only on content (in this process, or shared by every app server in Redis),
+and the caches the use cases keep with each store (StoreCaches: token principals, findings, renders for callers that
+have no application cache, such as the command line). Nothing here is a module global: a store's caches live as long
+as its Database.
 
 Keys name content (entity tags built from the versions' content hashes and the engine's version), so an entry never
 goes stale and nothing is ever invalidated: old entries only fall out, oldest use first (in this process) or when
@@ -15,9 +18,9 @@ import logging
 import threading
 import time
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
-from cachetools import LRUCache
+from cachetools import LRUCache, TTLCache
 
 from drafting.errors import ConfigurationError
 
@@ -133,4 +136,72 @@ def for_app(app) -> Cache:
     found = app.extensions.get("drafting.cache")
     if found is None:
         found = app.extensions.setdefault("drafting.cache", from_settings(app.config))
+    return found
+
+
+class PrincipalCache:
+    """Who each API token acts as, as read from the store in the last SECONDS, so that a burst of requests reads the
+    accounts once. A change made through this store object takes effect at once (it clears the cache); one made
+    through another process or app server takes effect within SECONDS."""
+
+    SECONDS = 2.0
+
+    def __init__(self, max_entries: int = 10_000):
+        self._entries: TTLCache[str, Any] = TTLCache(maxsize=max_entries, ttl=self.SECONDS, timer=time.monotonic)
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            return self._entries.get(key)
+
+    def put(self, key: str, principal) -> None:
+        with self._lock:
+            self._entries[key] = principal
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class FindingsCache:
+    """Findings by (content hash, rubric key): the same content under the same rubric is judged once. LRU-bounded."""
+
+    def __init__(self, max_entries: int = 512):
+        self._entries: LRUCache[tuple[str, str], tuple] = LRUCache(maxsize=max_entries)
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> tuple | None:
+        with self._lock:
+            return self._entries.get(key)
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        with self._lock:
+            return key in self._entries
+
+    def put(self, key: tuple[str, str], findings: tuple) -> None:
+        with self._lock:
+            self._entries[key] = findings
+
+
+REDLINE_RENDERS_BYTES = 64 * 1024 * 1024
+REPORT_RENDERS_BYTES = 32 * 1024 * 1024
+
+
+class StoreCaches:
+    """The caches kept with one store: token principals, findings, and rendered redlines and reports for callers
+    that do not pass their application's cache (for_app), such as the command line."""
+
+    def __init__(self):
+        self.principals = PrincipalCache()
+        self.findings = FindingsCache()
+        self.redlines = MemoryCache(REDLINE_RENDERS_BYTES)
+        self.reports = MemoryCache(REPORT_RENDERS_BYTES)
+
+
+def caches_of(database) -> StoreCaches:
+    """Return the caches kept with a Database (made on first use)."""
+    companions = database.companions
+    found = companions.get("caches")
+    if found is None:
+        found = companions.setdefault("caches", StoreCaches())
     return found

@@ -109,7 +109,7 @@ def load_settings() -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "DRAFTING_CACHE_BYTES": int(os.environ.get("DRAFTING_CACHE_BYTES") or 64 * 1024 * 1024),
         "DRAFTING_CACHE_TTL": int(os.environ.get("DRAFTING_CACHE_TTL") or 7 * 24 * 60 * 60),
-        # heavy work (services.WorkBudget): a redline or report estimated at this many provisions or more needs one
+        # heavy work (drafting.work.WorkBudget): a redline or report estimated at this many provisions or more needs one
         # of DRAFTING_HEAVY_SLOTS slots shared by the server's workers (503 busy when none is free); above
         # DRAFTING_HEAVY_MAX_PROVISIONS it is refused (413)
         "DRAFTING_HEAVY_PROVISIONS": int(os.environ.get("DRAFTING_HEAVY_PROVISIONS") or 3000),

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from drafting import services
 from drafting.cli import main
+from drafting.errors import StaleVersionError
 from drafting.store import Database, repository
 from drafting.store.db import MIGRATIONS
 from tests.app_fixtures import sample_bytes
@@ -240,7 +241,7 @@ def test_a_save_found_stale_inside_the_store_writes_no_row(app, bill):
     xml = services.get_document(db, bill[0]).version.xml.encode()
     services.save_version(db, bill[0], xml, base_version=1, author="ada", message="first")
     before = count(app)
-    with pytest.raises(services.StaleVersionError):
+    with pytest.raises(StaleVersionError):
         services.save_version(db, bill[0], xml, base_version=1, author="bob", message="second")
     assert count(app) == before
 

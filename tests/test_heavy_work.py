@@ -16,9 +16,11 @@ from xml.sax.saxutils import escape
 import pytest
 from lxml import etree
 
-from drafting import create_app, services
+from drafting import create_app, services, work
 from drafting.akn import AKN_NS
 from drafting.errors import BusyError, WorkTooLargeError
+from drafting.services.gaps import GAPS_COST_FACTOR
+from drafting.services.sources import Source
 from tests.app_fixtures import sample_bytes
 from tests.server_support import Server
 
@@ -76,13 +78,13 @@ def redline_body(sections: int) -> dict:
 
 
 def test_light_work_runs_without_a_slot_even_when_every_slot_is_taken():
-    budget = services.WorkBudget(heavy_provisions=100)
+    budget = work.WorkBudget(heavy_provisions=100)
     with budget.admit(100, "the first heavy job"), budget.admit(99, "a light job"):
         pass
 
 
 def test_heavy_work_is_refused_with_retry_after_while_the_slot_is_taken():
-    budget = services.WorkBudget(heavy_provisions=100, retry_after=3)
+    budget = work.WorkBudget(heavy_provisions=100, retry_after=3)
     with (budget.admit(500, "the first heavy job"), pytest.raises(BusyError) as refused,
           budget.admit(500, "a second heavy job")):
         pytest.fail("a second heavy job started while the only slot was taken")
@@ -94,7 +96,7 @@ def test_heavy_work_is_refused_with_retry_after_while_the_slot_is_taken():
 
 
 def test_the_slot_is_free_again_after_the_heavy_job_even_when_it_failed():
-    budget = services.WorkBudget(heavy_provisions=100)
+    budget = work.WorkBudget(heavy_provisions=100)
     with pytest.raises(ValueError), budget.admit(500, "a failing job"):
         raise ValueError("the job failed")
 
@@ -103,13 +105,13 @@ def test_the_slot_is_free_again_after_the_heavy_job_even_when_it_failed():
 
 
 def test_as_many_heavy_jobs_run_at_once_as_there_are_slots():
-    budget = services.WorkBudget(heavy_provisions=100, slots=2)
+    budget = work.WorkBudget(heavy_provisions=100, slots=2)
     with budget.admit(500, "one"), budget.admit(500, "two"), pytest.raises(BusyError), budget.admit(500, "three"):
         pass
 
 
 def test_work_above_the_ceiling_is_refused_whatever_the_slots():
-    budget = services.WorkBudget(heavy_provisions=100, max_provisions=1000)
+    budget = work.WorkBudget(heavy_provisions=100, max_provisions=1000)
     with pytest.raises(WorkTooLargeError) as refused, budget.admit(1001, "this redline"):
         pass
 
@@ -120,8 +122,8 @@ def test_work_above_the_ceiling_is_refused_whatever_the_slots():
 
 HOLD_SLOT = """
 import sys
-from drafting import services
-slot = services._take_heavy_slot(services.WorkBudget(heavy_provisions=1, lock_folder=sys.argv[1]))
+from drafting import work
+slot = work.take_heavy_slot(work.WorkBudget(heavy_provisions=1, lock_folder=sys.argv[1]))
 print("held" if slot else "busy", flush=True)
 sys.stdin.readline()
 """
@@ -129,7 +131,7 @@ sys.stdin.readline()
 
 def test_the_heavy_slot_is_shared_by_the_processes_of_one_instance_folder(tmp_path):
     """gunicorn's workers are processes: a slot one of them holds is taken for all the others."""
-    budget = services.WorkBudget(heavy_provisions=100, lock_folder=str(tmp_path))
+    budget = work.WorkBudget(heavy_provisions=100, lock_folder=str(tmp_path))
     other = subprocess.Popen([sys.executable, "-c", HOLD_SLOT, str(tmp_path)], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
     try:
@@ -150,19 +152,19 @@ def test_a_slot_held_by_a_process_that_died_is_free(tmp_path):
     other.kill()
     other.communicate(timeout=10)
 
-    with services.WorkBudget(heavy_provisions=100, lock_folder=str(tmp_path)).admit(500, "the next heavy job"):
+    with work.WorkBudget(heavy_provisions=100, lock_folder=str(tmp_path)).admit(500, "the next heavy job"):
         pass
 
 
 def test_the_estimate_grows_with_the_document_and_knows_text_from_akn():
     small, big = bill(20).encode(), bill(2000).encode()
-    estimate = [services._Source(data, None).provisions for data in (small, big)]
+    estimate = [Source(data, None).provisions for data in (small, big)]
     counted = [data.count(b' eId="') for data in (small, big)]
 
     assert estimate[1] > 50 * estimate[0]
     assert 0.5 < estimate[1] / counted[1] < 2  # within a factor of two of the provisions really there
     text = "\n".join(f"SECTION {n}. Heading.\n(a) {SENTENCES[n % 3]}" for n in range(200)).encode()
-    assert services._Source(text, "text/plain").provisions > services._Source(text, AKN).provisions
+    assert Source(text, "text/plain").provisions > Source(text, AKN).provisions
 
 
 def test_the_same_sections_are_the_same_work_however_verbose_their_markup():
@@ -170,13 +172,13 @@ def test_the_same_sections_are_the_same_work_however_verbose_their_markup():
     lean = bill(20_000, subsections=False)
     wordy = verbose(lean)
     assert len(wordy) > 3.5 * len(lean)
-    budget = services.WorkBudget(heavy_provisions=services.DEFAULT_MAX_PROVISIONS + 1)  # judge the ceiling only
+    budget = work.WorkBudget(heavy_provisions=work.DEFAULT_MAX_PROVISIONS + 1)  # judge the ceiling only
 
-    estimates = [services._Source(document.encode()).provisions for document in (lean, wordy)]
+    estimates = [Source(document.encode()).provisions for document in (lean, wordy)]
 
     assert estimates[0] == estimates[1]
     assert 20_000 <= estimates[0] < 25_000  # the sections, and their words
-    budget.reserve(services.GAPS_COST_FACTOR * estimates[1], "this safeguard report")
+    budget.reserve(GAPS_COST_FACTOR * estimates[1], "this safeguard report")
 
 
 def test_a_truly_huge_report_is_still_too_costly():
@@ -184,17 +186,17 @@ def test_a_truly_huge_report_is_still_too_costly():
     xml = bill(30_000, subsections=False)
     for sentence in SENTENCES:
         xml = xml.replace(escape(sentence), escape(" ".join([sentence] * 3)))
-    cost = services.GAPS_COST_FACTOR * services._Source(xml.encode()).provisions
+    cost = GAPS_COST_FACTOR * Source(xml.encode()).provisions
 
     with pytest.raises(WorkTooLargeError):
-        services.DEFAULT_BUDGET.reserve(cost, "this safeguard report")
+        work.DEFAULT_BUDGET.reserve(cost, "this safeguard report")
 
 
 def test_markup_the_parser_refuses_unparsed_is_no_work():
     """Denser than the hardened parser allows: it is refused before anything is built, so the budget admits it."""
     dense = bill(1, subsections=False).replace("</body>", "<b/>" * 200_000 + "</body>")
 
-    assert services._Source(dense.encode()).provisions == 0
+    assert Source(dense.encode()).provisions == 0
 
 
 def test_words_count_as_work_however_few_the_provisions():
@@ -202,7 +204,7 @@ def test_words_count_as_work_however_few_the_provisions():
     long_text = " ".join(SENTENCES * 3000)
     xml = bill(10, subsections=False).replace(escape(SENTENCES[1]), escape(long_text))
 
-    assert services._Source(xml.encode()).provisions >= services.DEFAULT_HEAVY_PROVISIONS
+    assert Source(xml.encode()).provisions >= work.DEFAULT_HEAVY_PROVISIONS
 
 
 # --- over HTTP ----------------------------------------------------------------------------------------------------
@@ -235,7 +237,7 @@ def slot_taken(app):
 
     with app.app_context():
         budget = work_budget()
-    slot = services._take_heavy_slot(budget)
+    slot = work.take_heavy_slot(budget)
     assert slot is not None
     return slot
 
@@ -243,10 +245,10 @@ def slot_taken(app):
 def assert_busy(reply) -> dict:
     assert reply.status_code == 503, reply.get_data(as_text=True)
     assert reply.mimetype == PROBLEM
-    assert reply.headers["Retry-After"] == str(services.BUSY_RETRY_SECONDS)
+    assert reply.headers["Retry-After"] == str(work.BUSY_RETRY_SECONDS)
     body = reply.get_json()
     assert body["rule"] == "busy"
-    assert body["retry_after"] == services.BUSY_RETRY_SECONDS
+    assert body["retry_after"] == work.BUSY_RETRY_SECONDS
     assert "heavy work" in body["detail"]
     return body
 
@@ -337,7 +339,7 @@ def test_a_heavy_upload_takes_its_slot_for_the_whole_request_and_gives_it_back(h
     assert served.status_code == 200, served.get_json()
     with heavy_app.app_context():
         budget = work_budget()
-    slot = services._take_heavy_slot(budget)  # every request gave its slot back
+    slot = work.take_heavy_slot(budget)  # every request gave its slot back
     assert slot is not None
     slot.release()
 
@@ -395,9 +397,9 @@ def test_the_settings_make_the_budget(app):
 
 
 def test_the_default_budget_calls_a_sample_redline_light_and_a_2000_section_one_heavy(client, auth):
-    budget = services.WorkBudget.from_settings(client.application.config)
-    sample = services._Source(sample_bytes("ma-biometric-moratorium-bill.xml")).provisions
-    big = services._Source(bill(2000).encode()).provisions
+    budget = work.WorkBudget.from_settings(client.application.config)
+    sample = Source(sample_bytes("ma-biometric-moratorium-bill.xml")).provisions
+    big = Source(bill(2000).encode()).provisions
 
     assert 2 * sample < budget.heavy_provisions <= 2 * big
 
@@ -428,7 +430,7 @@ def test_a_heavy_redline_holds_one_worker_and_light_requests_go_on(database, dat
             with lock:
                 finished.append(("heavy", time.monotonic(), reply.status))
                 if reply.status == 503:
-                    assert reply.headers["retry-after"] == str(services.BUSY_RETRY_SECONDS)
+                    assert reply.headers["retry-after"] == str(work.BUSY_RETRY_SECONDS)
                     assert json.loads(reply.body)["rule"] == "busy"
 
         def ask_light() -> None:

@@ -20,6 +20,8 @@ from drafting.api.schemas import (
 from drafting.compare import MEDIA_TYPES
 from drafting.errors import BusyError, DraftingError, problem_document
 from drafting.importers import TEXT_PLAIN
+from drafting.services.gaps import GAPS_COST_FACTOR
+from drafting.work import WorkBudget, estimated_provisions
 
 blp = Blueprint("redlines", __name__, url_prefix="/api", description="Redlines between documents and versions")
 
@@ -41,12 +43,12 @@ HEAVY_WORK_PROBLEMS = {
 REDLINE_RESPONSES.update(HEAVY_WORK_PROBLEMS)
 
 
-def work_budget() -> services.WorkBudget:
+def work_budget() -> WorkBudget:
     """Return the application's budget for heavy work, made from its settings on first use."""
     found = current_app.extensions.get("drafting.work_budget")
     if found is None:
         found = current_app.extensions.setdefault("drafting.work_budget",
-                                                  services.WorkBudget.from_settings(current_app.config))
+                                                  WorkBudget.from_settings(current_app.config))
     return found
 
 
@@ -63,9 +65,9 @@ def reserve_heavy_slot() -> None:
     if job is None or not request.content_length:
         return
     media_type = None if request.mimetype == "application/json" else request.mimetype
-    provisions = services.estimated_provisions(request.content_length, media_type)
+    provisions = estimated_provisions(request.content_length, media_type)
     if request.endpoint == "gaps.upload_gaps":
-        provisions *= services.GAPS_COST_FACTOR
+        provisions *= GAPS_COST_FACTOR
     budget = work_budget()
     if provisions < budget.heavy_provisions:
         return
@@ -91,7 +93,7 @@ def release_heavy_slot(error: BaseException | None = None) -> None:
         slot.release()
 
 
-def request_budget() -> services.WorkBudget:
+def request_budget() -> WorkBudget:
     """Return the budget for the work of this request: one that takes no second slot when it holds one already."""
     budget = work_budget()
     return budget.reserved() if g.get("heavy_slot") is not None else budget

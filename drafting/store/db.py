@@ -45,6 +45,8 @@ class Database:
             raise ConfigurationError(f"expected a sqlite or postgresql database URL, found {backend!r}")
         self.url = parsed.render_as_string(hide_password=False)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # what the layers above keep with this store for as long as it lives (drafting.cache.caches_of)
+        self.companions: dict[str, object] = {}
 
     def __repr__(self) -> str:
         return f"Database({self.engine.url!r})"

@@ -8,15 +8,17 @@ function, and nothing that changes or removes its rows.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Engine, Integer, Row, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 
 from drafting.errors import ConflictError, DraftingError, NotFoundError, StaleVersionError
+from drafting.store.db import READ_ONLY_OPTION
 from drafting.store.models import (
     ROLES,
     VISIBILITIES,
@@ -573,3 +575,30 @@ def library_facets(
         .order_by(Document.jurisdiction)
     ).all()
     return list(kinds), list(jurisdictions)
+
+
+# --- versions read for entity tags ------------------------------------------------------------------------------
+
+
+def versions_by_id(engine: Engine, sides: list[tuple[int, int | None]]) -> list[Row]:
+    """Return, for each (document id, version number or None for the latest) asked, the row of that version with
+    its document's id, latest version, visibility, owner and deletion, and its number and content hash; one query
+    on a plain read-only connection, not an ORM session: every cached redline and report runs it, and it only reads
+    a few columns."""
+    values = {}
+    for n, (document_id, number) in enumerate(sides):
+        values[f"document_{n}"], values[f"number_{n}"] = document_id, number
+    with engine.connect().execution_options(**{READ_ONLY_OPTION: True}) as connection:
+        return list(connection.execute(_versions_by_id_query(len(sides)), values).all())
+
+
+@functools.lru_cache(maxsize=32)
+def _versions_by_id_query(count: int):
+    """The query of versions_by_id for `count` versions, built once: building and keying a statement costs more
+    than running it."""
+    wanted = [and_(Version.document_id == bindparam(f"document_{n}"),
+                   Version.number == func.coalesce(bindparam(f"number_{n}", type_=Integer), Document.latest_version))
+              for n in range(count)]
+    return (select(Document.id, Document.latest_version, Document.visibility, Document.created_by,
+                   Document.deleted_at, Version.number, Version.content_hash)
+            .join(Document, Document.id == Version.document_id).where(or_(*wanted)))
