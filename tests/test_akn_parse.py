@@ -235,7 +235,9 @@ def nested(depth: int) -> bytes:
 
 
 def test_document_of_256_levels_parses():
-    parse_akn(nested(256))
+    parsed = parse_akn(nested(256))
+
+    assert max(len(list(element.iterancestors())) + 1 for element in parsed.root.iter()) == 256
 
 
 def test_document_deeper_than_256_levels_is_rejected():
@@ -251,7 +253,11 @@ def test_element_with_too_many_attributes_is_rejected():
 
 def test_element_with_attributes_at_the_limit_parses():
     attributes = " ".join(f'a{index}="x"' for index in range(64))
-    parse_akn(akn_document(f"<act {attributes}><body/></act>"))
+    parsed = parse_akn(akn_document(f"<act {attributes}><body/></act>"))
+
+    act = parsed.root[0]
+    assert act.tag == f"{{{AKN_NS}}}act"
+    assert dict(act.attrib) == {f"a{index}": "x" for index in range(64)}
 
 
 def test_document_over_size_limit_raises_request_too_large():
@@ -263,7 +269,11 @@ def test_document_over_size_limit_raises_request_too_large():
 
 def test_document_at_size_limit_parses():
     data = akn_document()
-    parse_akn(data, ParseLimits(max_bytes=len(data)))
+    parsed = parse_akn(data, ParseLimits(max_bytes=len(data)))
+
+    assert [element.tag for element in parsed.root.iter()] == [
+        f"{{{AKN_NS}}}akomaNtoso", f"{{{AKN_NS}}}act", f"{{{AKN_NS}}}body",
+    ]
 
 
 def test_size_limit_is_checked_before_anything_else():

@@ -240,15 +240,28 @@ def test_title_eid_is_built_from_its_number():
     assert outline(result) == [("title_2", "title", "TITLE 2"), ("title_2__sec_2.128.010", "section", "2.128.010")]
 
 
-def test_section_heading_on_the_same_line_is_the_heading():
-    result = imported(lines(
-        "SECTION 1. Short title.",
-        'This ordinance may be cited as the "Surveillance Oversight Ordinance".',
-    ))
+@pytest.mark.parametrize(
+    ("text", "eid", "num", "heading", "expected"),
+    [
+        pytest.param(
+            lines("SECTION 1. Short title.", 'This ordinance may be cited as the "Surveillance Oversight Ordinance".'),
+            "sec_1", "SECTION 1.", "Short title",
+            'This ordinance may be cited as the "Surveillance Oversight Ordinance".',
+            id="text-on-the-next-line",
+        ),
+        pytest.param(
+            lines('Section 2. Definitions. As used in this chapter, "surveillance technology" includes any camera.'),
+            "sec_2", "Section 2.", "Definitions",
+            'As used in this chapter, "surveillance technology" includes any camera.',
+            id="text-on-the-same-line-is-split-off",
+        ),
+    ],
+)
+def test_section_heading_on_the_marker_line_is_the_heading(text, eid, num, heading, expected):
+    section = provision(imported(text), eid)
 
-    section = provision(result, "sec_1")
-    assert (section.num, section.heading) == ("SECTION 1.", "Short title")
-    assert section.text == 'This ordinance may be cited as the "Surveillance Oversight Ordinance".'
+    assert (section.num, section.heading) == (num, heading)
+    assert section.text == expected
 
 
 @pytest.mark.parametrize(
@@ -271,16 +284,6 @@ def test_section_heading_on_the_next_line_is_the_heading(body):
     assert (section.num, section.heading) == ("SECTION 1.", "SHORT TITLE")
     assert "SHORT TITLE" not in section.text
     assert 'This Act may be cited as the "Biometric Privacy Act".' in " ".join(p.text for p in section.walk())
-
-
-def test_section_heading_and_text_on_one_line_are_split():
-    result = imported(lines(
-        'Section 2. Definitions. As used in this chapter, "surveillance technology" includes any camera.',
-    ))
-
-    section = provision(result, "sec_2")
-    assert (section.num, section.heading) == ("Section 2.", "Definitions")
-    assert section.text == 'As used in this chapter, "surveillance technology" includes any camera.'
 
 
 def test_one_sentence_section_is_text_not_a_heading():
@@ -594,33 +597,33 @@ def test_element_names_follow_depth_section_subsection_paragraph_point():
     ]
 
 
-@pytest.mark.parametrize(("first", "second"), [("(1)", "(2)"), ("1.", "2.")])
-def test_digits_directly_under_a_section_are_paragraphs(first, second):
+DIGITS_ARE_PARAGRAPHS = ("paragraph", "para_1", "para_2")
+LETTERS_ARE_SUBSECTIONS = ("subsection", "subsec_a", "subsec_b")
+
+
+@pytest.mark.parametrize(
+    ("number", "first", "second", "placed"),
+    [
+        ("31", "(1)", "(2)", DIGITS_ARE_PARAGRAPHS),
+        ("31", "1.", "2.", DIGITS_ARE_PARAGRAPHS),
+        ("32", "(a)", "(b)", LETTERS_ARE_SUBSECTIONS),
+        ("32", "(A)", "(B)", LETTERS_ARE_SUBSECTIONS),
+        ("32", "A.", "B.", LETTERS_ARE_SUBSECTIONS),
+    ],
+    ids=["(1)-paragraphs", "1.-paragraphs", "(a)-subsections", "(A)-subsections", "A.-subsections"],
+)
+def test_digits_directly_under_a_section_are_paragraphs_and_letters_subsections(number, first, second, placed):
+    element, first_eid, second_eid = placed
     result = imported(lines(
-        "Sec. 31. Notice.",
+        f"Sec. {number}. Notice.",
         f"{first} Each camera shall carry a visible sign.",
         f"{second} The sign shall name the department responsible.",
     ))
 
     assert outline(result) == [
-        ("sec_31", "section", "Sec. 31."),
-        ("sec_31__para_1", "paragraph", first),
-        ("sec_31__para_2", "paragraph", second),
-    ]
-
-
-@pytest.mark.parametrize(("first", "second"), [("(a)", "(b)"), ("(A)", "(B)"), ("A.", "B.")])
-def test_letters_directly_under_a_section_are_subsections(first, second):
-    result = imported(lines(
-        "Sec. 32. Notice.",
-        f"{first} Each camera shall carry a visible sign.",
-        f"{second} The sign shall name the department responsible.",
-    ))
-
-    assert outline(result) == [
-        ("sec_32", "section", "Sec. 32."),
-        ("sec_32__subsec_a", "subsection", first),
-        ("sec_32__subsec_b", "subsection", second),
+        (f"sec_{number}", "section", f"Sec. {number}."),
+        (f"sec_{number}__{first_eid}", element, first),
+        (f"sec_{number}__{second_eid}", element, second),
     ]
 
 
@@ -959,26 +962,25 @@ def test_page_numbers_and_running_headers_are_removed_and_reported():
     assert any("page furniture" in note for note in result.report["notes"])
 
 
-def test_word_hyphenated_at_a_line_end_is_joined():
-    result = imported(lines(
-        "Sec. 3. Reports.",
-        "Each department shall report each year on its use of surveil-",
-        "lance technology.",
-    ))
+@pytest.mark.parametrize(
+    ("ending", "following", "expected"),
+    [
+        pytest.param(
+            "Each department shall report each year on its use of surveil-", "lance technology.",
+            "Each department shall report each year on its use of surveillance technology.",
+            id="word-joined",
+        ),
+        pytest.param(
+            "Each report shall list every semi-", "automated analysis the department ran.",
+            "Each report shall list every semi-automated analysis the department ran.",
+            id="hyphen-after-a-prefix-kept",
+        ),
+    ],
+)
+def test_word_hyphenated_at_a_line_end_is_joined_and_a_hyphen_after_a_prefix_kept(ending, following, expected):
+    result = imported(lines("Sec. 3. Reports.", ending, following))
 
-    assert provision(result, "sec_3").text == (
-        "Each department shall report each year on its use of surveillance technology."
-    )
-
-
-def test_hyphen_after_a_prefix_at_a_line_end_is_kept():
-    result = imported(lines(
-        "Sec. 3. Reports.",
-        "Each report shall list every semi-",
-        "automated analysis the department ran.",
-    ))
-
-    assert provision(result, "sec_3").text == "Each report shall list every semi-automated analysis the department ran."
+    assert provision(result, "sec_3").text == expected
 
 
 def test_soft_line_breaks_inside_a_sentence_are_joined():
@@ -1040,12 +1042,42 @@ def test_non_breaking_spaces_read_as_spaces():
     assert "\u00a0" not in etree.tostring(result.root, encoding="unicode")
 
 
-@pytest.mark.parametrize("invisible", ["\u200b", "\u00ad", "\u200d", "\ufeff"], ids=["zwsp", "shy", "zwj", "bom"])
-def test_invisible_characters_inside_words_are_removed_and_reported(invisible):
-    result = imported(f"Sec. 5. Retention.\nData from a sur{invisible}veil{invisible}lance camera shall be deleted.\n")
+INVISIBLE = {"zwsp": "\u200b", "shy": "\u00ad", "zwj": "\u200d", "bom": "\ufeff"}
 
-    assert provision(result, "sec_5").text == "Data from a surveillance camera shall be deleted."
-    assert "removed 2 invisible characters" in result.report["notes"]
+
+@pytest.mark.parametrize(
+    ("text", "eid", "expected", "note", "removed"),
+    [
+        *(
+            pytest.param(
+                f"Sec. 5. Retention.\nData from a sur{character}veil{character}lance camera shall be deleted.\n",
+                "sec_5",
+                "Data from a surveillance camera shall be deleted.", "removed 2 invisible characters", character,
+                id=name,
+            )
+            for name, character in INVISIBLE.items()
+        ),
+        pytest.param(
+            "Sec. 6. Access.\nNo official shall share data\x07 with a vendor without a\x00 warrant.\n", "sec_6",
+            "No official shall share data with a vendor without a warrant.", "removed 2 control characters",
+            "\x07\x00",
+            id="control",
+        ),
+        pytest.param(
+            "Sec. 6. Access.\nNo official shall share \u202eatad\u202c with a vendor.\n", "sec_6",
+            "No official shall share atad with a vendor.", "removed 2 bidirectional control characters",
+            "\u202e\u202c",
+            id="bidirectional-override",
+        ),
+    ],
+)
+def test_invisible_control_and_bidirectional_characters_are_removed_and_reported(text, eid, expected, note, removed):
+    result = imported(text)
+
+    assert provision(result, eid).text == expected
+    assert note in result.report["notes"]
+    serialised = etree.tostring(result.root, encoding="unicode")
+    assert not any(character in serialised for character in removed)
 
 
 @pytest.mark.parametrize(("open_quote", "close_quote"), [('"', '"'), ("\u201c", "\u201d"), ("``", "''")],
@@ -1152,21 +1184,6 @@ def test_utf8_byte_order_mark_is_allowed():
 
     assert validate(result.root).valid
     assert outline(result) == [("sec_1", "section", "Sec. 1.")]
-
-
-def test_control_characters_are_removed_and_reported():
-    result = imported("Sec. 6. Access.\nNo official shall share data\x07 with a vendor without a\x00 warrant.\n")
-
-    assert provision(result, "sec_6").text == "No official shall share data with a vendor without a warrant."
-    assert "removed 2 control characters" in result.report["notes"]
-
-
-def test_bidirectional_overrides_are_removed_and_reported():
-    result = imported("Sec. 6. Access.\nNo official shall share \u202eatad\u202c with a vendor.\n")
-
-    assert provision(result, "sec_6").text == "No official shall share atad with a vendor."
-    assert "removed 2 bidirectional control characters" in result.report["notes"]
-    assert "\u202e" not in etree.tostring(result.root, encoding="unicode")
 
 
 # --- hostile text -----------------------------------------------------------------------------------------------------

@@ -1,0 +1,103 @@
+"""Nesting: which reading of a label to take ("(i)": a letter or a roman numeral), which open unit it goes under,
+and which AKN element it becomes.
+
+`NestingReader` is mixed into the `Recogniser`; it works on the stack of labelled units open under the section and
+records every guess (a gap, a restart, a reading chosen by the labels that follow) in the findings.
+"""
+
+from __future__ import annotations
+
+from ..labels import Label, Reading, core_of, read_label, successors
+from ..paragraphs import Paragraph
+from .units import Findings, Unit
+
+LOOKAHEAD = 200
+
+
+def child_element(parent: Unit | None, reading: Reading) -> str:
+    """Name the AKN element of a unit by depth: subsection, paragraph, point (digits directly under a section
+    are paragraphs)."""
+    parent_element = parent.element if parent else None
+    if parent_element in (None, "section", "article", "chapter", "part", "title", "division", "subchapter"):
+        return "paragraph" if reading.series == "digit" else "subsection"
+    if parent_element == "subsection":
+        return "paragraph"
+    return "point"
+
+
+class NestingReader:
+    """Place labelled units on the stack of open units (a mixin of `Recogniser`)."""
+
+    paragraphs: list[Paragraph]
+    index: int
+    findings: Findings
+    section: Unit | None
+    stack: list[Unit]
+
+    def _choose_reading(self, label: Label, line: int) -> Reading:
+        if not label.ambiguous:
+            return label.readings[0]
+        letter = next(r for r in label.readings if r.series in ("lower", "upper"))
+        roman = next(r for r in label.readings if r.series in ("lroman", "uroman"))
+        letter_fits = letter.ordinal == 1 or self._continues_open(letter)
+        roman_fits = roman.ordinal == 1 or self._continues_open(roman)
+        if letter_fits != roman_fits:
+            return letter if letter_fits else roman
+        bracket = label.readings[0].bracket
+        upper = label.text.strip("().").isupper()
+        letter_next, roman_next = successors(letter), successors(roman)
+        for paragraph in self.paragraphs[self.index + 1 : self.index + 1 + LOOKAHEAD]:
+            found = read_label(paragraph.text)
+            if not found or found[0].readings[0].bracket != bracket:
+                continue
+            core = core_of(found[0].text)
+            if core.isupper() != upper or core.isdigit():
+                continue
+            if core == roman_next:
+                self.findings.guess(line, f"{label.text} read as a roman numeral (the next label is {found[0].text})")
+                return roman
+            if core == letter_next:
+                self.findings.guess(line, f"{label.text} read as a letter (the next label is {found[0].text})")
+                return letter
+        if self._continues_open(letter):
+            self.findings.guess(line, f"{label.text} read as a letter, continuing the open series")
+            return letter
+        self.findings.guess(line, f"{label.text} read as a roman numeral")
+        return roman
+
+    def _continues_open(self, reading: Reading) -> bool:
+        return any(
+            unit.reading and unit.reading.style == reading.style and unit.reading.ordinal + 1 == reading.ordinal
+            for unit in self.stack
+        )
+
+    def _place(self, reading: Reading, label: Label, line: int) -> Unit | None:
+        """Pop the stack to where the label belongs and return its parent (None: directly under the section)."""
+        for depth in range(len(self.stack) - 1, -1, -1):
+            unit = self.stack[depth]
+            if unit.reading and unit.reading.style == reading.style and unit.reading.ordinal + 1 == reading.ordinal:
+                del self.stack[depth:]
+                return self.stack[-1] if self.stack else None
+        same_style = [d for d, u in enumerate(self.stack) if u.reading and u.reading.style == reading.style]
+        if reading.ordinal == 1 or not same_style:
+            if same_style and reading.ordinal == 1:
+                depth = same_style[-1]
+                self.findings.guess(line, f"{label.text} restarts the numbering of {self.stack[depth].num}")
+                del self.stack[depth:]
+            elif reading.ordinal != 1:
+                self.findings.guess(line, f"{label.text} opens a series that does not start at 1")
+            return self.stack[-1] if self.stack else None
+        depth = same_style[-1]
+        self.findings.guess(line, f"{label.text} follows {self.stack[depth].num}: a gap in the numbering")
+        del self.stack[depth:]
+        return self.stack[-1] if self.stack else None
+
+    def _opens_new_group(self, reading: Reading, top_styles: set) -> bool:
+        """Tell whether a top-level label begins a new unprinted section: where no section was printed, a series
+        restarting at 1, or labels after an unnumbered block of definitions."""
+        section = self.section
+        if section is not None and not section.implicit:
+            return False
+        if reading.ordinal == 1 and reading.style in top_styles:
+            return True
+        return section is not None and section.definitions and not section.children

@@ -1,0 +1,337 @@
+"""The walk over the paragraphs and the body stage: containers, sections, labelled units, their text and notes.
+
+`Recogniser` keeps the state of one walk (the open container, section and stack of labelled units) and combines the
+stages mixed into it: `FrontMatterReader` (front.py) before the body opens, `NestingReader` (nesting.py) for each
+label, `DefinitionReader` (definitions.py) for each paragraph added to a unit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..labels import (
+    CODE_NUMBER,
+    CONTAINER,
+    CONTAINER_ELEMENTS,
+    CONTAINER_RANK,
+    SECTION_MARKER,
+    Label,
+    Reading,
+    read_label,
+)
+from ..paragraphs import Paragraph, is_all_caps
+from .definitions import DEFINITIONS_LEAD, DefinitionReader
+from .front import COVER, FORMULA, HISTORY, TITLE_START, FrontMatterReader
+from .headings import heading_like, promote_headings, split_heading
+from .nesting import LOOKAHEAD, NestingReader, child_element
+from .units import Block, Findings, Front, Recognised, Unit
+
+_NOTE_HEADING = re.compile(r"^(codification note|editor'?s note|cross[- ]references?|notes?|history)\s*:?$",
+                           re.IGNORECASE)
+_CONCLUSION = re.compile(
+    r"^(passed|adopted|approved|enacted|ordained|signed|attest)\b.{0,200}\b(council|mayor|board|[0-9]{4})\b",
+    re.IGNORECASE,
+)
+_LIST_ITEM_END = re.compile(r"(;|; or|; and|, or|, and)$")
+
+
+class Recogniser(FrontMatterReader, NestingReader, DefinitionReader):
+    """Walk the paragraphs once, keeping a stack of open units."""
+
+    def __init__(self, paragraphs: list[Paragraph]):
+        self.paragraphs = paragraphs
+        self.findings = Findings()
+        self.front = Front()
+        self.body: list[Unit] = []
+        self.containers: list[Unit] = []  # open title > part > chapter > … (outermost first)
+        self.skip: set[int] = set()  # paragraphs already taken (a heading printed on its own line)
+        self.section: Unit | None = None  # the open top-level unit (explicit or implicit section)
+        self.stack: list[Unit] = []  # labelled units open under the section (or at the top when none)
+        self.section_style: tuple[str, str] | None = None  # "1." style sections, once established
+        self.in_body = False
+        self.in_notes = False
+        self.definitions_open = False
+        self.pending_term: tuple[Unit, Block] | None = None  # a term alone on its line, awaiting its definition
+        self.year: str | None = None
+
+    # --- the walk ------------------------------------------------------------------------------------------------
+
+    def run(self) -> Recognised:
+        for index, paragraph in enumerate(self.paragraphs):
+            self.index = index
+            if index in self.skip:
+                continue
+            if not self.in_body and not self._starts_body(paragraph):
+                self._front_matter(paragraph)
+                continue
+            self.in_body = True
+            self._body_paragraph(paragraph)
+        self._close_term()
+        self._split_cover()
+        return Recognised(self.front, self._grouped_body(), self.findings, self.year)
+
+    def _starts_body(self, paragraph: Paragraph) -> bool:
+        text = paragraph.text
+        if SECTION_MARKER.match(text) or (CODE_NUMBER.match(text) and not COVER.match(text)):
+            return True
+        container = CONTAINER.match(text)
+        if container and heading_like(container.group("rest") or "Heading"):
+            # a chapter line opens the body when sections or its own text follow, not a title or a formula
+            following = self.paragraphs[self.index + 1 : self.index + 3]
+            if any(FORMULA.match(p.text) or TITLE_START.match(p.text) for p in following):
+                return False
+            return bool(container.group("rest").strip()) or any(
+                SECTION_MARKER.match(p.text) or CODE_NUMBER.match(p.text) or CONTAINER.match(p.text)
+                for p in following
+            )
+        found = read_label(text)
+        if found and not FORMULA.match(text):
+            # "(2)" may open an excerpt; a dotted letter such as "S. 681" or "H. 4860" is a bill number, not a label
+            reading = found[0].readings[0]
+            return reading.bracket != "dot" or reading.ordinal == 1
+        return bool(DEFINITIONS_LEAD.search(text) and not FORMULA.match(text))
+
+    # --- body ------------------------------------------------------------------------------------------------------
+
+    def _body_paragraph(self, paragraph: Paragraph) -> None:
+        text, line = paragraph.text, paragraph.line
+        if self.front.conclusions or (_CONCLUSION.match(text) and self._only_closing_text_follows()):
+            self.front.conclusions.append(Block(text, line))
+            self.findings.saw(line, "conclusions (adoption or signature)")
+            return
+        if HISTORY.match(text):
+            self._attach_note(Block(text, line, "history"), "history note")
+            return
+        if _NOTE_HEADING.match(text):
+            self.in_notes = True
+            self._attach_note(Block(text, line, "note"), "editor's note")
+            return
+        if self._section_start(text, line):
+            return
+        if self.in_notes:
+            self._attach_note(Block(text, line, "note"), "editor's note")
+            return
+        found = read_label(text)
+        if found:
+            self._labelled(found[0], found[1], line)
+            return
+        self._text(Block(text, line))
+
+    def _only_closing_text_follows(self) -> bool:
+        """Tell whether the paragraphs after this one hold no more units (so this one closes the document)."""
+        return not any(read_label(p.text) or SECTION_MARKER.match(p.text) or CODE_NUMBER.match(p.text)
+                       for p in self.paragraphs[self.index + 1 : self.index + 1 + LOOKAHEAD])
+
+    def _section_start(self, text: str, line: int) -> bool:
+        container = CONTAINER.match(text)
+        if container and heading_like(container.group("rest") or "Heading"):
+            self._open_container(container, line)
+            return True
+        match = SECTION_MARKER.match(text) or CODE_NUMBER.match(text)
+        if match:
+            rest = text[match.end():].strip() or self._heading_on_next_line()
+            self._open_section(match.group("num").strip(), rest, line)
+            return True
+        found = read_label(text)
+        if found and self._is_section_label(found[0], found[1]):
+            self._open_section(found[0].text, found[1], line, reading=found[0].readings[0])
+            return True
+        return False
+
+    def _open_container(self, container: re.Match, line: int) -> None:
+        """Open a chapter, article, title …; a lower-ranked one goes inside the open higher-ranked one."""
+        element = CONTAINER_ELEMENTS[container.group("word").lower()]
+        heading = (container.group("rest").rstrip(".").strip()
+                   or self._heading_on_next_line(for_container=True).rstrip(".") or None)
+        unit = Unit(element, container.group("num").strip(), heading, line)
+        self._close_section()
+        while self.containers and CONTAINER_RANK[self.containers[-1].element] >= CONTAINER_RANK[element]:
+            self.containers.pop()
+        (self.containers[-1].children if self.containers else self.body).append(unit)
+        self.containers.append(unit)
+        self.findings.saw(line, f"{element} {unit.num}")
+
+    @property
+    def container(self) -> Unit | None:
+        return self.containers[-1] if self.containers else None
+
+    def _heading_on_next_line(self, *, for_container: bool = False) -> str:
+        """Take the next paragraph as a heading when it is one printed on its own line ("SHORT TITLE.")."""
+        following = self.paragraphs[self.index + 1 : self.index + 2]
+        if not following:
+            return ""
+        text = following[0].text
+        if read_label(text) or SECTION_MARKER.match(text) or CODE_NUMBER.match(text) or CONTAINER.match(text):
+            return ""
+        looks_like_heading = (is_all_caps(text) and len(text.split()) <= 12) or (
+            heading_like(text.rstrip("."), max_words=8) and text[:1].isupper()
+        )
+        # it is the heading only if the unit goes on after it (otherwise it is the unit's one sentence)
+        after = self.paragraphs[self.index + 2 : self.index + 3]
+        goes_on = bool(after) and not (
+            (not for_container and (SECTION_MARKER.match(after[0].text) or CODE_NUMBER.match(after[0].text)))
+            or CONTAINER.match(after[0].text) or _CONCLUSION.match(after[0].text)
+        )
+        if looks_like_heading and goes_on:
+            self.skip.add(self.index + 1)
+            return text
+        return ""
+
+    def _is_section_label(self, label: Label, rest: str) -> bool:
+        """Tell whether "1. Short title." opens a section: at the top, or continuing "1."-style sections."""
+        reading = label.readings[0]
+        if reading.style != ("dot", "digit") or label.ambiguous:
+            return False
+        if self.section_style == ("dot", "digit") and self.section is not None and self.section.reading:
+            return not self._continues_open(reading) and reading.ordinal == self.section.reading.ordinal + 1
+        if self.section is None and not self.stack and self.section_style is None:
+            heading, _ = split_heading(rest, whole_if_heading=True)
+            return heading is not None
+        return False
+
+    def _open_section(self, num: str, rest: str, line: int, reading: Reading | None = None) -> None:
+        self._close_section()
+        # the whole line is a heading only when the section has more to say after it
+        heading, remainder = split_heading(rest, whole_if_heading=self._section_continues()) if rest else (None, "")
+        unit = Unit("section", num, heading, line, reading=reading)
+        if reading is not None:
+            self.section_style = reading.style
+        unit.definitions = bool(heading and re.search(r"definition", heading, re.IGNORECASE))
+        self.definitions_open = unit.definitions
+        self.section = unit
+        (self.container.children if self.container else self.body).append(unit)
+        self.findings.saw(line, f"section {num}" + (f" with heading {heading!r}" if heading else ""))
+        if remainder:
+            found = read_label(remainder)
+            if found:
+                self._labelled(found[0], found[1], line)
+            else:
+                self._text(Block(remainder, line))
+
+    def _section_continues(self) -> bool:
+        following = [i for i in range(self.index + 1, min(self.index + 3, len(self.paragraphs))) if i not in self.skip]
+        if not following:
+            return False
+        text = self.paragraphs[following[0]].text
+        return not (SECTION_MARKER.match(text) or CODE_NUMBER.match(text) or CONTAINER.match(text)
+                    or _CONCLUSION.match(text))
+
+    def _close_section(self) -> None:
+        self._close_term()
+        self.section = None
+        self.stack = []
+        self.in_notes = False
+        self.definitions_open = False
+
+    def _labelled(self, label: Label, rest: str, line: int) -> None:
+        self._close_term()
+        self.in_notes = False
+        reading = self._choose_reading(label, line)
+        top_styles = {self.stack[0].reading.style} if self.stack and self.stack[0].reading else set()
+        parent = self._place(reading, label, line)
+        element = child_element(parent, reading)
+        if parent is None and self._opens_new_group(reading, top_styles):
+            self.findings.guess(line, f"{label.text} starts a new series at the top: a new unnumbered section")
+            self._implicit_section(line)
+            element = child_element(self.section, reading)
+        unit = Unit(element, label.text, None, line, reading=reading)
+        owner = parent or self.section or self.container
+        if owner is None:
+            self.body.append(unit)
+        else:
+            owner.children.append(unit)
+        self.stack.append(unit)
+        self.findings.saw(line, f"{element} {label.text}")
+        nested = read_label(rest)
+        if nested and not self._is_inline_enumeration(rest):
+            # several labels run together: "(a)(1) text" or "Section 220. (a) text"
+            self._labelled(nested[0], nested[1], line)
+            return
+        if rest:
+            self._unit_text(unit, rest, line)
+
+    def _is_inline_enumeration(self, rest: str) -> bool:
+        return False if not rest else bool(re.match(r"^\([a-z0-9]+\)\s+[a-z]", rest)) and "(" in rest[4:40]
+
+    def _unit_text(self, unit: Unit, text: str, line: int) -> None:
+        heading, remainder = split_heading(text, whole_if_heading=False)
+        if heading and (DEFINITIONS_LEAD.search(remainder) or re.search("definition", heading, re.IGNORECASE)):
+            unit.heading = heading
+            unit.definitions = True
+            self.definitions_open = True
+            text = remainder
+        elif heading and re.match(r"\.?(--|\u2014)", text[len(heading):len(heading) + 3]):
+            unit.heading = heading  # federal style: "(1) Biometric surveillance system.--The term …"
+            text = remainder
+        elif heading and len(heading.split()) <= 4 and remainder[:1].isupper():
+            unit.heading = heading
+            text = remainder
+        if text:
+            self._add_block(unit, Block(text, line))
+
+    def _text(self, block: Block) -> None:
+        target = self.stack[-1] if self.stack else (self.section or self.container)
+        if self.stack and self._closes_list():
+            # a paragraph after the last item of a list ("…; or" / "… ." ) belongs to the list's parent
+            self.stack.pop()
+            target = self.stack[-1] if self.stack else self.section
+            self.findings.guess(block.line, "text after the last item of a list read as its parent's closing words")
+        if target is None:
+            if DEFINITIONS_LEAD.search(block.text):
+                self.findings.guess(block.line, "definitions printed without a section number: an unnumbered section")
+            else:
+                # text that belongs to no unit is kept where it stands and marked for review
+                block.kind = "unplaced"
+                self.findings.unplaced.append({"line": block.line, "what": block.text[:120]})
+            self._implicit_section(block.line)
+            target = self.section
+        if DEFINITIONS_LEAD.search(block.text) and not target.children and not target.blocks:
+            target.definitions = True
+            self.definitions_open = True
+        self._add_block(target, block)
+
+    def _closes_list(self) -> bool:
+        unit = self.stack[-1]
+        owner = self.stack[-2] if len(self.stack) > 1 else self.section
+        siblings = owner.children if owner else self.body
+        if unit.children or len(siblings) < 2 or siblings[-1] is not unit or not unit.blocks:
+            return False
+        previous = siblings[-2]
+        last_text = (previous.wrap or previous.blocks or [Block("", 0)])[-1].text if not previous.children else (
+            previous.children[-1].blocks or [Block("", 0)])[-1].text
+        return bool(_LIST_ITEM_END.search(last_text.rstrip())) and unit.blocks[-1].text.rstrip().endswith(".")
+
+    def _attach_note(self, block: Block, what: str) -> None:
+        owner = self.section or (self.stack[0] if self.stack else None) or self.container
+        if owner is None:
+            self._implicit_section(block.line)
+            owner = self.section
+        owner.add(block)
+        self.findings.saw(block.line, what)
+
+    def _implicit_section(self, line: int) -> None:
+        self._close_section()
+        unit = Unit("section", None, None, line, implicit=True)
+        self.section = unit
+        (self.container.children if self.container else self.body).append(unit)
+
+    # --- result ----------------------------------------------------------------------------------------------------
+
+    def _grouped_body(self) -> list[Unit]:
+        """Wrap top-level labelled runs in unnumbered sections when the body also has sections or restarts."""
+        if all(unit.element != "section" for unit in self.body) or all(
+            unit.element == "section" or unit.element in CONTAINER_ELEMENTS.values() for unit in self.body
+        ):
+            return promote_headings(self.body)
+        grouped: list[Unit] = []
+        run: Unit | None = None
+        for unit in self.body:
+            if unit.element == "section" or unit.element in CONTAINER_ELEMENTS.values():
+                grouped.append(unit)
+                run = None
+                continue
+            if run is None:
+                run = Unit("section", None, None, unit.line, implicit=True)
+                grouped.append(run)
+            run.children.append(unit)
+        return promote_headings(grouped)
