@@ -20,11 +20,11 @@ def create_app(config: dict | None = None, *, warm: bool = False) -> Flask:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from drafting import api, web
-    from drafting.api.http import DrainUnreadBody, check_body_media_type
     from drafting.config import load_settings, secret_key
+    from drafting.http.bodies import DrainUnreadBody, check_body_media_type
+    from drafting.http.security import check_session_csrf, init_rate_limits
     from drafting.memory import ReturnFreedMemory
     from drafting.store import Database
-    from drafting.web.security import check_session_csrf, init_rate_limits
 
     app = Flask(__name__, static_folder="../static", static_url_path="/static")
     app.config.from_mapping(load_settings())

@@ -43,8 +43,8 @@ from sqlalchemy import delete, func, select
 from drafting import create_app, services
 from drafting.akn import DEFAULT_LIMITS, ParseLimits, parse_akn, serialize
 from drafting.akn.parse import BYTES_PER_MARKUP
-from drafting.api.http import check_json_body
 from drafting.errors import UnsafeXmlError
+from drafting.http.bodies import check_json_body
 from drafting.importers.docx import docx_to_text
 from drafting.store.models import Document, Version
 from tests.app_fixtures import sample_bytes, shared_path
@@ -72,7 +72,7 @@ OLD_SIDE = "Section 1. Short title.\nThis Act may be cited as the Test Act.\n"
 SECONDS = 1.0
 MEMORY = 50 * 1024 * 1024
 SMALL_LIMIT = 64 * 1024
-JSON_GUARD = ("needs app.before_request(drafting.api.http.check_json_body) in drafting/api/__init__.py init_app: "
+JSON_GUARD = ("needs app.before_request(drafting.http.bodies.check_json_body) in drafting/api/__init__.py init_app: "
               "without it a chunked JSON body over the limit is cut short and answered 200, an escaped lone surrogate "
               "is a 500 and JSON nested 100,000 deep is a 500")
 PASSWORD_FREE_DRAFTER = "ada"
@@ -777,7 +777,7 @@ def test_json_nested_deeper_than_the_parser_goes_is_400_not_500(service, caplog,
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="text import costs about 150 us per paragraph (drafting/importers/structure.py, "
+@pytest.mark.xfail(strict=True, reason="text import costs about 150 us per paragraph (drafting/importers/structure/, "
                    "labels.py, paragraphs.py and akn/eids.py): 48 KB of one-line labelled paragraphs takes over 1 s, "
                    "1 MB about 30 s, and nothing bounds the paragraphs of an upload")
 def test_text_of_short_labelled_paragraphs_imports_within_a_second(service):

@@ -79,8 +79,13 @@ def redline_body(sections: int) -> dict:
 
 def test_light_work_runs_without_a_slot_even_when_every_slot_is_taken():
     budget = work.WorkBudget(heavy_provisions=100)
-    with budget.admit(100, "the first heavy job"), budget.admit(99, "a light job"):
-        pass
+    ran = []
+    with budget.admit(100, "the first heavy job"):
+        assert budget.reserve(99, "a light job") is None  # a light job takes no slot
+        with budget.admit(99, "a light job"):
+            ran.append("a light job")
+
+    assert ran == ["a light job"]
 
 
 def test_heavy_work_is_refused_with_retry_after_while_the_slot_is_taken():
@@ -233,7 +238,7 @@ def heavy_auth(heavy_app):
 
 def slot_taken(app):
     """Take the application's only heavy slot, as a heavy request in another worker would."""
-    from drafting.api.redlines import work_budget
+    from drafting.http.budget import work_budget
 
     with app.app_context():
         budget = work_budget()
@@ -327,7 +332,7 @@ def test_a_heavy_upload_is_refused_by_its_size_before_its_body_is_read(heavy_app
 
 
 def test_a_heavy_upload_takes_its_slot_for_the_whole_request_and_gives_it_back(heavy_app, heavy_client, heavy_auth):
-    from drafting.api.redlines import work_budget
+    from drafting.http.budget import work_budget
 
     failed = heavy_client.post("/api/redlines", data=b"{not json" + b" " * 200_000,
                                headers=heavy_auth(**{"Content-Type": "application/json"}))
@@ -385,7 +390,7 @@ def test_the_openapi_document_names_the_busy_answer(client):
 
 
 def test_the_settings_make_the_budget(app):
-    from drafting.api.redlines import work_budget
+    from drafting.http.budget import work_budget
 
     app.config.update(DRAFTING_HEAVY_PROVISIONS=1234, DRAFTING_HEAVY_MAX_PROVISIONS=5678, DRAFTING_HEAVY_SLOTS=3)
     app.extensions.pop("drafting.work_budget", None)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from drafting import cli, create_app, services
 from drafting.errors import ConfigurationError
-from drafting.web.security import CONTENT_SECURITY_POLICY, NON_HTML_POLICY, content_disposition
+from drafting.http.security import CONTENT_SECURITY_POLICY, NON_HTML_POLICY, content_disposition
 from tests.server_support import HOST, REPO, free_port
 
 ADMIN, PASSWORD = "root-admin", "correct horse battery staple"

@@ -6,10 +6,10 @@ from flask import Flask
 from flask_smorest import Api, Blueprint
 from sqlalchemy import text
 
-from drafting.api import problems
-from drafting.api.context import database
-from drafting.api.http import IdConverter, check_json_body, check_text_parameters, id_parameter_schema
 from drafting.api.schemas import HealthSchema, ProblemSchema
+from drafting.http import problems
+from drafting.http.bodies import IdConverter, check_json_body, check_text_parameters, id_parameter_schema
+from drafting.http.context import database
 
 from .audit import blp as audit_blp
 from .documents import blp as documents_blp

@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 
 from drafting import services
 from drafting.api.auth import BEARER_SECURITY, current_principal, requires
-from drafting.api.context import database
 from drafting.api.documents import PROBLEMS
 from drafting.api.schemas import AuditPageSchema, AuditQuerySchema
+from drafting.http.context import database
 
 blp = Blueprint("audit", __name__, url_prefix="/api", description="The append-only audit log (administrators only)")
 

@@ -8,9 +8,8 @@ from flask import g, request
 
 from drafting import services
 from drafting.errors import AuthenticationError, PermissionDeniedError
-from drafting.web.security import UNSAFE_METHODS, check_csrf, signed_in
-
-from .context import database
+from drafting.http.context import database
+from drafting.http.security import UNSAFE_METHODS, check_csrf, signed_in
 
 BEARER_SECURITY = [{"bearerAuth": []}]
 
@@ -20,7 +19,7 @@ def current_principal() -> services.Principal:
     return g.principal
 
 
-def _authenticate() -> services.Principal:
+def authenticate() -> services.Principal:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if not header:
@@ -45,7 +44,7 @@ def requires(role: str):
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            principal = _authenticate()
+            principal = authenticate()
             if not principal.may(role):
                 raise PermissionDeniedError(
                     f"this action needs the {role} role; {principal.name} is a {principal.role}"

@@ -7,17 +7,6 @@ from flask_smorest import Blueprint
 
 from drafting import services
 from drafting.api.auth import BEARER_SECURITY, current_principal, requires
-from drafting.api.context import database
-from drafting.api.http import (
-    AKN_XML,
-    MULTIPART,
-    XML_TYPES,
-    check_if_match,
-    read_body,
-    read_upload,
-    require_media_type,
-    wants_xml,
-)
 from drafting.api.schemas import (
     DocumentAccessSchema,
     DocumentCreateQuerySchema,
@@ -37,6 +26,17 @@ from drafting.api.schemas import (
     VisibilityRequestSchema,
 )
 from drafting.errors import UnsupportedMediaTypeError
+from drafting.http.bodies import (
+    AKN_XML,
+    MULTIPART,
+    XML_TYPES,
+    check_if_match,
+    read_body,
+    read_upload,
+    require_media_type,
+    wants_xml,
+)
+from drafting.http.context import database
 from drafting.importers import DOCX, IMPORTABLE, TEXT_PLAIN
 
 blp = Blueprint("documents", __name__, url_prefix="/api", description="Akoma Ntoso documents and their versions")
@@ -60,7 +60,7 @@ PROBLEMS = {
 }
 
 
-def _representation(stored: services.StoredVersion, *, with_provisions: bool = True) -> dict:
+def document_representation(stored: services.StoredVersion, *, with_provisions: bool = True) -> dict:
     document, version = stored.document, stored.version
     return {
         "id": document.id,
@@ -92,7 +92,7 @@ def _document_response(stored: services.StoredVersion, status: int = 200) -> Res
         response = Response(stored.version.xml.encode("utf-8"), status=status, mimetype=AKN_XML)
     else:
         response = Response(
-            DocumentSchema().dumps(_representation(stored)), status=status, mimetype="application/json"
+            DocumentSchema().dumps(document_representation(stored)), status=status, mimetype="application/json"
         )
     response.set_etag(etag)
     response.vary.add("Accept")

@@ -6,26 +6,9 @@ from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
 from drafting import cache, services
-from drafting.api.auth import BEARER_SECURITY, current_principal, requires
-from drafting.api.context import database
-from drafting.api.documents import PROBLEMS, UPLOAD_FORM, XML_BODY, _representation
-from drafting.api.http import (
-    AKN_XML,
-    MULTIPART,
-    XML_TYPES,
-    check_if_match,
-    html_report_policy,
-    negotiate_format,
-    read_upload,
-    require_media_type,
-)
-from drafting.api.redlines import (
-    HEAVY_WORK_PROBLEMS,
-    busy_response,
-    release_heavy_slot,
-    request_budget,
-    reserve_heavy_slot,
-)
+from drafting.api.auth import BEARER_SECURITY, authenticate, current_principal, requires
+from drafting.api.documents import PROBLEMS, UPLOAD_FORM, XML_BODY, document_representation
+from drafting.api.redlines import HEAVY_WORK_PROBLEMS
 from drafting.api.schemas import (
     AdoptPreviewRequestSchema,
     AdoptPreviewResultSchema,
@@ -35,8 +18,21 @@ from drafting.api.schemas import (
     GapsResultSchema,
     GapsUploadQuerySchema,
 )
-from drafting.errors import BusyError
+from drafting.http import budget as heavy_work
+from drafting.http.bodies import (
+    AKN_XML,
+    MULTIPART,
+    XML_TYPES,
+    check_if_match,
+    html_report_policy,
+    negotiate_format,
+    read_upload,
+    require_media_type,
+)
+from drafting.http.budget import request_budget
+from drafting.http.context import database
 from drafting.importers import DOCX, IMPORTABLE, TEXT_PLAIN
+from drafting.services.gaps import GAPS_COST_FACTOR
 
 blp = Blueprint("gaps", __name__, url_prefix="/api",
                 description="Checks and balances: safeguard findings, comparisons, adopting provisions")
@@ -49,9 +45,8 @@ GAPS_RESPONSES = {
     **PROBLEMS,
     **HEAVY_WORK_PROBLEMS,
 }
-blp.register_error_handler(BusyError, busy_response)
-blp.before_request(reserve_heavy_slot)
-blp.teardown_request(release_heavy_slot)
+heavy_work.guard(blp, {"gaps.upload_gaps": "this safeguard report"}, authenticate=authenticate,
+                 cost_factors={"gaps.upload_gaps": GAPS_COST_FACTOR})
 
 
 def _format(query: dict) -> str:
@@ -135,7 +130,7 @@ def adopt(body, document_id: int):
         from_version=body.get("from_version"), after=body.get("after"), author=current_principal().name,
         message=body.get("message"), principal=current_principal(),
     )
-    representation = {**_representation(stored), "adoption": stored.adoption}
+    representation = {**document_representation(stored), "adoption": stored.adoption}
     response = Response(AdoptResultSchema().dumps(representation), mimetype="application/json")
     response.set_etag(services.etag_of(stored.version))
     return response

@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 
 from drafting import services
 from drafting.api.auth import BEARER_SECURITY, current_principal, requires
-from drafting.api.context import database
 from drafting.api.documents import PROBLEMS
 from drafting.api.schemas import MergeRequestSchema, MergeResultSchema
+from drafting.http.context import database
 
 blp = Blueprint("merge", __name__, url_prefix="/api", description="Three-way merge of concurrent edits")
 

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
 from drafting import cache, services
-from drafting.api.auth import BEARER_SECURITY, _authenticate, current_principal, requires
-from drafting.api.context import database
+from drafting.api.auth import BEARER_SECURITY, authenticate, current_principal, requires
 from drafting.api.documents import PROBLEMS
-from drafting.api.http import html_report_policy, negotiate_format
-from drafting.api.problems import problem_response
 from drafting.api.schemas import (
     DocumentRedlineQuerySchema,
+    ProblemSchema,
     RedlineQuerySchema,
     RedlineRequestSchema,
     RedlineSchema,
 )
 from drafting.compare import MEDIA_TYPES
-from drafting.errors import BusyError, DraftingError, problem_document
+from drafting.http import budget as heavy_work
+from drafting.http.bodies import html_report_policy, negotiate_format
+from drafting.http.budget import request_budget
+from drafting.http.context import database
 from drafting.importers import TEXT_PLAIN
-from drafting.services.gaps import GAPS_COST_FACTOR
-from drafting.work import WorkBudget, estimated_provisions
 
 blp = Blueprint("redlines", __name__, url_prefix="/api", description="Redlines between documents and versions")
 
@@ -37,77 +36,16 @@ REDLINE_RESPONSES = {
 HEAVY_WORK_PROBLEMS = {
     413: {**PROBLEMS[413], "description": "body too large, or more work than one request may ask for "
             "(rule `too-costly`: DRAFTING_HEAVY_MAX_PROVISIONS)"},
-    503: {**PROBLEMS[400], "description": "heavy work, and every slot for heavy work is taken (rule `busy`): "
-            "try again after the seconds that Retry-After gives"},
+    503: {"description": "heavy work, and every slot for heavy work is taken (rule `busy`): try again after the "
+                         "seconds that Retry-After gives",
+          "headers": {"Retry-After": {"description": "seconds to wait before trying again",
+                                      "schema": {"type": "integer", "minimum": 1}}},
+          "content": {"application/problem+json": {"schema": ProblemSchema}}},
 }
 REDLINE_RESPONSES.update(HEAVY_WORK_PROBLEMS)
 
 
-def work_budget() -> WorkBudget:
-    """Return the application's budget for heavy work, made from its settings on first use."""
-    found = current_app.extensions.get("drafting.work_budget")
-    if found is None:
-        found = current_app.extensions.setdefault("drafting.work_budget",
-                                                  WorkBudget.from_settings(current_app.config))
-    return found
-
-
-# uploads whose size alone can tell heavy work, before their body is read: the job each one asks for
-UPLOAD_JOBS = {"redlines.create_redline": "this redline", "gaps.upload_gaps": "this safeguard report"}
-
-
-def reserve_heavy_slot() -> None:
-    """Before an upload's body is read or parsed: when its size (Content-Length) says it may be heavy work, take a
-    heavy slot for the whole request, or refuse it at once (503 busy), so that a refused upload costs no parsing in
-    another worker. Whether it is too costly (413) is judged once it is read, from its provisions and words: its
-    size cannot tell."""
-    job = UPLOAD_JOBS.get(request.endpoint)
-    if job is None or not request.content_length:
-        return
-    media_type = None if request.mimetype == "application/json" else request.mimetype
-    provisions = estimated_provisions(request.content_length, media_type)
-    if request.endpoint == "gaps.upload_gaps":
-        provisions *= GAPS_COST_FACTOR
-    budget = work_budget()
-    if provisions < budget.heavy_provisions:
-        return
-    try:
-        _authenticate()  # a client that may not ask for it is told 401, and takes no slot
-        g.heavy_slot = budget.take_slot(provisions, job)
-    except DraftingError:
-        _discard_body()
-        raise
-
-
-def _discard_body() -> None:
-    """Read and drop the body of a refused upload (without parsing it), so that the client, still sending, reads the
-    answer instead of a broken connection, and the connection can serve its next request."""
-    stream = request.stream
-    while stream.read(1 << 16):
-        pass
-
-
-def release_heavy_slot(error: BaseException | None = None) -> None:
-    slot = g.pop("heavy_slot", None)
-    if slot is not None:
-        slot.release()
-
-
-def request_budget() -> WorkBudget:
-    """Return the budget for the work of this request: one that takes no second slot when it holds one already."""
-    budget = work_budget()
-    return budget.reserved() if g.get("heavy_slot") is not None else budget
-
-
-def busy_response(error: BusyError) -> Response:
-    """503 problem+json with Retry-After: heavy work was refused because every heavy slot is taken."""
-    return problem_response(problem_document(error, instance=request.path), error.status,
-                            {"Retry-After": str(error.retry_after)})
-
-
-blp.register_error_handler(BusyError, busy_response)
-blp.before_request(reserve_heavy_slot)
-blp.teardown_request(release_heavy_slot)
+heavy_work.guard(blp, {"redlines.create_redline": "this redline"}, authenticate=authenticate)
 
 
 def _format(query: dict) -> str:

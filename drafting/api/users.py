@@ -6,7 +6,6 @@ from flask_smorest import Blueprint
 
 from drafting import services
 from drafting.api.auth import BEARER_SECURITY, current_principal, requires
-from drafting.api.context import database
 from drafting.api.documents import PROBLEMS
 from drafting.api.schemas import (
     AccountChangeSchema,
@@ -20,7 +19,8 @@ from drafting.api.schemas import (
     TokenRequestSchema,
     UserCreateSchema,
 )
-from drafting.web.security import session_key
+from drafting.http.context import database
+from drafting.http.security import session_key
 
 blp = Blueprint("users", __name__, url_prefix="/api/users", description="Accounts (administrators only)")
 

@@ -21,6 +21,7 @@ from .values import Principal, RedlineSide, Rendered
 
 GAPS_FORMATS = ("json", "html")
 GAPS_MEDIA_TYPES = {"json": "application/json", "html": "text/html"}
+MAX_COMPARED = 10  # documents one report compares the draft with
 GAPS_REPORT_VERSION = "1"  # part of every gaps report's entity tag: bump it when the contract or the page changes
 # a safeguard report evaluates every statement of a provision against every rule: about four times the work of
 # comparing that provision

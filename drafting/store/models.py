@@ -27,7 +27,10 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-ROLES = ("viewer", "drafter", "admin")
+from drafting.roles import ROLES
+
+# ids and version numbers are stored as PostgreSQL `integer`: a larger one names nothing (and must not reach SQL)
+MAX_ID = 2**31 - 1
 # shared: every signed-in user reads it, drafters write it; private: only its owner (created_by) and admins
 VISIBILITIES = ("shared", "private")
 
@@ -73,7 +76,7 @@ class Base(DeclarativeBase):
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('viewer', 'drafter', 'admin')", name="role"),)
+    __table_args__ = (CheckConstraint(f"role IN ({', '.join(repr(role) for role in ROLES)})", name="role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from drafting.http.security import add_security_headers, csrf_token, init_csrf, init_sessions, signed_in
+
 from .blueprint import bp
-from .security import add_security_headers, csrf_token, init_csrf, init_sessions, signed_in
 
 
 def init_app(app: Flask) -> None:

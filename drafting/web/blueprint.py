@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app
+from flask import Blueprint, abort
 
-from drafting.api.schemas import MAX_ID
+from drafting.http.context import database
+from drafting.store.models import MAX_ID
 
 bp = Blueprint("web", __name__, template_folder="templates")
+__all__ = ["bp", "database", "stored_id"]
 
-
-def database():
-    """The store of the running app."""
-    return current_app.extensions["drafting.database"]
 
 
 def stored_id(values, name: str) -> int | None:

@@ -8,13 +8,13 @@ from typing import NamedTuple
 from flask import abort, current_app, render_template, request, url_for
 
 from drafting import cache, services
-from drafting.api.redlines import work_budget
 from drafting.compare.html import INLINE, VIEWS
 from drafting.errors import BusyError, NotFoundError
+from drafting.http.budget import work_budget
+from drafting.http.security import login_required, signed_in
 
 from .blueprint import bp, stored_id
 from .blueprint import database as _database
-from .security import login_required, signed_in
 
 MAX_DOCUMENTS = 1000  # the document picker lists this many; the one chosen is always among them
 DOWNLOADS = (

@@ -6,11 +6,11 @@ from flask import abort, render_template
 
 from drafting import services
 from drafting.akn.eids import editor_rules
-from drafting.api.schemas import MAX_COMPARED
 from drafting.errors import NotFoundError
+from drafting.http.security import login_required, signed_in
+from drafting.services.gaps import MAX_COMPARED
 
 from .blueprint import bp, database
-from .security import login_required, signed_in
 
 COMPARED_TYPES = frozenset({"act", "ordinance"})
 

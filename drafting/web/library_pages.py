@@ -1,18 +1,10 @@
 """Browser pages of the library: the list of documents, creating one from a template, importing text, Word or AKN
-(a preview with the import report first, then saving), and the export page that says whether the file is valid.
-
-An import is previewed, then saved by a second request. Nothing the browser sends back is trusted: the save form
-carries the original input (pasted text, the uploaded file's bytes, base64-encoded) and the options, and saving runs
-the same import and validation again; it stores only when the result is the very document that was previewed
-(same content hash), else it shows the new preview.
+(a preview with the import report first, then saving: the protocol is drafting.services.imports), and the export page
+that says whether the file is valid.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
-from dataclasses import dataclass
 from functools import wraps
 from math import ceil
 
@@ -21,8 +13,6 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from drafting import akn, services
-from drafting.api.http import media_type_of_file
-from drafting.api.schemas import ImportQuerySchema
 from drafting.errors import (
     DraftingError,
     NotFoundError,
@@ -30,14 +20,15 @@ from drafting.errors import (
     SchemaInvalidError,
     UnsupportedMediaTypeError,
 )
-from drafting.importers import DOCX, TEXT_PLAIN
+from drafting.http.bodies import media_type_of_file
+from drafting.http.import_options import ImportQuerySchema
+from drafting.http.security import login_required, signed_in
+from drafting.importers import TEXT_PLAIN
+from drafting.services.imports import AKN_XML, IMPORT_TYPES, ImportInput, preview_import, readable_size
 
 from .blueprint import bp, stored_id
 from .blueprint import database as _database
-from .security import login_required, signed_in
 
-AKN_XML = "application/akn+xml"
-IMPORT_TYPES = {TEXT_PLAIN: "plain text", DOCX: "Word (.docx)", AKN_XML: "Akoma Ntoso XML"}
 PAGE_SIZE = 100
 MAX_PAGE = 10_000  # past it, offsets would only name empty pages
 # the fields of an import form other than the text or the file, and the multipart boundaries between them
@@ -92,31 +83,6 @@ def create_document():
 # --- import: preview, then save ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ImportInput:
-    """What the user gave to import: the bytes, their media type, the import options and where they came from."""
-
-    data: bytes
-    media_type: str
-    options: dict
-    source: str  # "pasted text" or the file's name, for people to read
-
-
-@dataclass(frozen=True)
-class Preview:
-    """An import as it would be stored: the prepared AKN, the import report (None for AKN) and its provisions."""
-
-    input: ImportInput
-    prepared: services.PreparedDocument
-    report: dict | None
-    provisions: list[dict]
-
-    @property
-    def payload(self) -> str:
-        """The input as the save form carries it back."""
-        return base64.b64encode(self.input.data).decode("ascii")
-
-
 def _upload_limit() -> int:
     return current_app.config["DRAFTING_MAX_UPLOAD_BYTES"]
 
@@ -136,20 +102,12 @@ def _bounded_form(*, base64_payload: bool):
             try:
                 return view(*args, **kwargs)
             except RequestEntityTooLarge:
-                error = RequestTooLargeError(f"the upload is larger than the limit of {_size(limit)}")
+                error = RequestTooLargeError(f"the upload is larger than the limit of {readable_size(limit)}")
                 return _import_page(error=error.detail, status=error.status)
 
         return wrapped
 
     return decorate
-
-
-def _size(count: int) -> str:
-    if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):.1f} MiB"
-    if count >= 1024:
-        return f"{count / 1024:.0f} KiB"
-    return f"{count} bytes"
 
 
 def _import_options(form) -> dict:
@@ -184,7 +142,7 @@ def _submitted_input(form, files) -> ImportInput:
         name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
         data = upload.stream.read(limit + 1)
         if len(data) > limit:
-            raise RequestTooLargeError(f"the file {name} is larger than the limit of {_size(limit)}")
+            raise RequestTooLargeError(f"the file {name} is larger than the limit of {readable_size(limit)}")
         if not data:
             raise DraftingError(f"the file {name} is empty")
         return ImportInput(data, _media_type_of(name, upload.mimetype or ""), options, name)
@@ -193,51 +151,19 @@ def _submitted_input(form, files) -> ImportInput:
         raise DraftingError("expected pasted text or a file to import, found neither")
     data = text.encode("utf-8")
     if len(data) > limit:
-        raise RequestTooLargeError(f"the text is {_size(len(data))}; the limit is {_size(limit)}")
+        raise RequestTooLargeError(f"the text is {readable_size(len(data))}; the limit is {readable_size(limit)}")
     return ImportInput(data, TEXT_PLAIN, options, "pasted text")
 
 
 def _returned_input(form) -> ImportInput:
     """Read back the input a preview page carried, checking it as if it were new (it came through the browser)."""
-    media_type = form.get("media_type", "")
-    if media_type not in IMPORT_TYPES:
-        raise UnsupportedMediaTypeError(
-            f"expected an import type among {', '.join(IMPORT_TYPES)}, found {media_type!r}"
-        )
-    try:
-        data = base64.b64decode(form.get("payload", ""), validate=True)
-    except (binascii.Error, ValueError):
-        raise DraftingError("the preview form came back changed: its payload is not base64; import again") from None
-    if not data:
-        raise DraftingError("the preview form came back without the document; import again")
-    if len(data) > _upload_limit():
-        raise RequestTooLargeError(f"the document is larger than the limit of {_size(_upload_limit())}")
-    return ImportInput(data, media_type, _import_options(form), (form.get("source") or "upload")[:200])
+    return ImportInput.carried_back(form.get("media_type", ""), form.get("payload", ""), _import_options(form),
+                                    form.get("source") or "", limit=_upload_limit())
 
 
-def _preview(given: ImportInput) -> Preview:
-    """Import (or, for AKN, parse, repair and validate) without storing: what saving would store."""
-    if given.media_type == AKN_XML:
-        prepared, report = services.prepare_upload(given.data), None
-    else:
-        prepared, report = services.import_document(given.data, given.media_type, _unpacked_limit(given.options))
-    root = akn.parse_akn(prepared.xml).root
-    provisions = [provision.as_dict() for provision in akn.extract_provisions(root)]
-    return Preview(input=given, prepared=prepared, report=report, provisions=provisions)
-
-
-def _store(given: ImportInput) -> services.StoredVersion:
-    author = signed_in().name
-    if given.media_type == AKN_XML:
-        return services.create_document_from_xml(_database(), given.data, author=author,
-                                                 message=f"uploaded {given.source}")
-    options = _unpacked_limit({**given.options, "message": f"imported from {given.source}"})
-    return services.create_document_from_import(_database(), given.data, given.media_type, options, author=author)
-
-
-def _unpacked_limit(options: dict) -> dict:
-    """Return import options with what a .docx may unpack to: the setting, never the form's."""
-    return {**options, "max_docx_unpacked": current_app.config["DRAFTING_MAX_DOCX_UNPACKED_BYTES"]}
+def _unpacked_limit() -> int:
+    """What a .docx may unpack to: the setting, never the form's."""
+    return current_app.config["DRAFTING_MAX_DOCX_UNPACKED_BYTES"]
 
 
 def _import_page(*, status: int = 200, **context):
@@ -265,7 +191,7 @@ def import_form():
 def import_preview():
     state = _form_state(request.form)
     try:
-        preview = _preview(_submitted_input(request.form, request.files))
+        preview = preview_import(_submitted_input(request.form, request.files), max_docx_unpacked=_unpacked_limit())
     except DraftingError as error:
         return _import_page(error=error.detail, status=error.status, **state)
     return _import_page(preview=preview, **state)
@@ -277,16 +203,14 @@ def import_preview():
 def import_save():
     state = _form_state(request.form)
     try:
-        given = _returned_input(request.form)
-        preview = _preview(given)
+        preview = preview_import(_returned_input(request.form), max_docx_unpacked=_unpacked_limit())
     except DraftingError as error:
         return _import_page(error=error.detail, status=error.status, **state)
-    if not hmac.compare_digest(preview.prepared.content_hash, request.form.get("preview_hash", "")):
-        notice = ("The import came out differently from the preview you saw (the importer or the date changed). "
-                  "Nothing was saved; check this preview and save again.")
-        return _import_page(preview=preview, error=notice, status=409, **state)
     try:
-        stored = _store(given)
+        stored = services.save_previewed_import(
+            _database(), preview, previewed_hash=request.form.get("preview_hash", ""), author=signed_in().name,
+            max_docx_unpacked=_unpacked_limit(),
+        )
     except DraftingError as error:
         return _import_page(preview=preview, error=error.detail, status=error.status, **state)
     return redirect(url_for("web.document", document_id=stored.document.id))

@@ -8,10 +8,10 @@ from flask import abort, redirect, render_template, request, url_for
 
 from drafting import services
 from drafting.errors import DraftingError, NotFoundError
+from drafting.http.security import check_csrf, client_address, login_required, session_key, sign_in, sign_out, signed_in
 
 from .blueprint import bp, stored_id
 from .blueprint import database as _database
-from .security import check_csrf, client_address, login_required, session_key, sign_in, sign_out, signed_in
 
 
 def _safe_next(target: str | None) -> str:

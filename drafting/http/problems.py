@@ -18,7 +18,7 @@ from drafting.errors import (
     problem_document,
     problem_type_of_status,
 )
-from drafting.web.security import SIGN_IN_ENDPOINT, retry_after
+from drafting.http.security import SIGN_IN_ENDPOINT, retry_after
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)

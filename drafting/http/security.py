@@ -105,6 +105,7 @@ def sign_in(principal: Principal) -> None:
     g.pop(CSRF_FIELD, None)  # the next token is made for the new session
     session.permanent = True
     login_user(SessionUser(key, principal))
+    generate_csrf()  # the session carries its CSRF secret from the start, whatever page is shown first
 
 
 def sign_out() -> None:

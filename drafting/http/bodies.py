@@ -11,7 +11,6 @@ from flask import current_app, request
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-from drafting.api.schemas import MAX_ID, ImportQuerySchema
 from drafting.errors import (
     DraftingError,
     NotAcceptableError,
@@ -21,7 +20,9 @@ from drafting.errors import (
     TextEncodingError,
     UnsupportedMediaTypeError,
 )
+from drafting.http.import_options import ImportQuerySchema
 from drafting.importers import EXTENSIONS
+from drafting.store.models import MAX_ID
 
 AKN_XML = "application/akn+xml"
 XML_TYPES = (AKN_XML, "application/xml", "text/xml")
