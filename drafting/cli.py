@@ -12,9 +12,9 @@ from pathlib import Path
 import click
 
 from drafting.errors import DraftingError
+from drafting.roles import ROLES
 
 # Commands import what they need when they run: `drafting redline` must not pay for Flask and SQLAlchemy.
-ROLES = ("viewer", "drafter", "admin")
 IMPORT_EXTENSIONS = (".txt", ".text", ".docx")
 
 

@@ -11,8 +11,6 @@ autoescaping, and values that land in attributes (ids, classes, fragment links) 
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -21,12 +19,12 @@ import jinja2
 from lxml import etree
 
 from drafting.akn import read_identification
+from drafting.templating import environment, sanitise_token
 
 from .engine import ABSENT, PRESENT, WEAK, Finding, Rubric, load_rubric, stronger
 
 TEMPLATE = "gaps.html"
 _TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-_UNSAFE_TOKEN_CHARS = re.compile(r"[^A-Za-z0-9_.-]")
 SYMBOLS = {PRESENT: "✓", WEAK: "~", ABSENT: "✗"}
 _RANK = {ABSENT: 0, WEAK: 1, PRESENT: 2}
 
@@ -170,11 +168,6 @@ def render_html(result: dict, *, rubric: Rubric | None = None) -> str:
     return _environment().get_template(TEMPLATE).render(page=_page(result, rubric or load_rubric()))
 
 
-def sanitise_token(value: object) -> str:
-    """Reduce a value to the characters safe in an id, a class or a URL fragment: [A-Za-z0-9_.-]."""
-    return _UNSAFE_TOKEN_CHARS.sub("_", str(value)) or "_"
-
-
 def _page(result: dict, rubric: Rubric) -> Page:
     why = {safeguard.id: safeguard.why for safeguard in rubric.safeguards}
     comparison = list(result.get("comparison") or ())
@@ -278,12 +271,5 @@ class _Anchors:
         return anchor
 
 
-@functools.cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return environment(_TEMPLATES_DIR)

@@ -20,13 +20,13 @@ renderer shares; this module only puts it into markup.
 
 from __future__ import annotations
 
-import functools
-import re
 from pathlib import Path
 from typing import NamedTuple
 
 import jinja2
 from markupsafe import Markup
+
+from drafting.templating import environment, sanitise_token
 
 from .model import CHANGED, DELETE, DELETED, EQUAL, INSERT, INSERTED, STATUSES, UNCHANGED, Diff, Entry, Redline, walk
 from .wording import (
@@ -50,7 +50,6 @@ FRAGMENT_TEMPLATE = "redline_fragment.html"
 _MAX_INDENT = 12  # deeper provisions are indented like this one in the side-by-side table
 
 _TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-_UNSAFE_TOKEN_CHARS = re.compile(r"[^A-Za-z0-9_.-]")
 _OLD_SIDE = (EQUAL, DELETE)
 _NEW_SIDE = (EQUAL, INSERT)
 
@@ -184,28 +183,14 @@ def _page(redline: Redline, view: str, collapse_unchanged: bool) -> Page:
     )
 
 
-@functools.cache
 def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["side"] = side
-    return environment
+    return environment(_TEMPLATES_DIR, (("side", side),))
 
 
 def side(ops: Diff, which: str) -> Diff:
     """Return the operations one side of a diff shows: "old" keeps "=" and "-", "new" keeps "=" and "+"."""
     kept = _OLD_SIDE if which == "old" else _NEW_SIDE
     return tuple(op for op in ops if op[0] in kept)
-
-
-def sanitise_token(value: str) -> str:
-    """Return a value reduced to the characters safe in an id, a class or a URL fragment: [A-Za-z0-9_.-]."""
-    return _UNSAFE_TOKEN_CHARS.sub("_", value) or "_"
 
 
 def _document(role: str, summary) -> DocumentView:
