@@ -29,9 +29,12 @@ def redline_etag(db: Database, old: RedlineSide, new: RedlineSide, output_format
         # an upload is never cached; a stored side must still exist and be visible to the principal
         stored_versions(db, [(s.document_id, s.version) for s in (old, new) if s.document_id is not None], principal)
         return None
-    (_, old_hash), (_, new_hash) = stored_versions(
+    (old_number, old_hash), (new_number, new_hash) = stored_versions(
         db, [(old.document_id, old.version), (new.document_id, new.version)], principal)
-    key = f"{REDLINE_ENGINE_VERSION}|{old_hash}|{new_hash}|{output_format}|{view}"
+    # the redline names its documents and versions (and Word dates its revisions by them): the same content under
+    # other versions is another redline
+    key = (f"{REDLINE_ENGINE_VERSION}|{old.document_id}:{old_number}:{old_hash}|"
+           f"{new.document_id}:{new_number}:{new_hash}|{output_format}|{view}")
     return "r-" + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
