@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from drafting import cache, services
@@ -24,9 +24,9 @@ from drafting.http.bodies import (
     MULTIPART,
     XML_TYPES,
     check_if_match,
-    html_report_policy,
     negotiate_format,
     read_upload,
+    rendered_response,
     require_media_type,
 )
 from drafting.http.budget import request_budget
@@ -56,20 +56,10 @@ def _format(query: dict) -> str:
 def _respond(draft: services.RedlineSide, query: dict, options: dict | None = None) -> Response:
     output_format, against = _format(query), tuple(query.get("against") or ())
     etag = services.gaps_etag(database(), draft, against, output_format, principal=current_principal())
-    if etag is not None and request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        rendered = services.gaps(database(), draft, against, output_format=output_format, options=options,
-                                 principal=current_principal(), etag=etag, cache=cache.for_app(current_app),
-                                 budget=request_budget())
-        response = Response(rendered.body, mimetype=rendered.media_type)
-        if rendered.media_type == "text/html":
-            response.headers["Content-Security-Policy"] = html_report_policy(rendered.body)
-    if etag is not None:
-        response.set_etag(etag)
-        response.cache_control.private = True
-    response.vary.add("Accept")
-    return response
+    return rendered_response(etag, lambda: services.gaps(
+        database(), draft, against, output_format=output_format, options=options, principal=current_principal(),
+        etag=etag, cache=cache.for_app(current_app), budget=request_budget(),
+    ))
 
 
 @blp.route("/documents/<id:document_id>/gaps", methods=["GET"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from drafting import cache, services
@@ -17,7 +17,7 @@ from drafting.api.schemas import (
 )
 from drafting.compare import MEDIA_TYPES
 from drafting.http import budget as heavy_work
-from drafting.http.bodies import html_report_policy, negotiate_format
+from drafting.http.bodies import negotiate_format, rendered_response
 from drafting.http.budget import request_budget
 from drafting.http.context import database
 from drafting.importers import TEXT_PLAIN
@@ -55,22 +55,10 @@ def _format(query: dict) -> str:
 def _respond(old: services.RedlineSide, new: services.RedlineSide, query: dict) -> Response:
     output_format, view = _format(query), query.get("view", "inline")
     etag = services.redline_etag(database(), old, new, output_format, view, principal=current_principal())
-    if etag is not None and request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        rendered = services.redline(database(), old, new, output_format=output_format, view=view,
-                                    principal=current_principal(), etag=etag, cache=cache.for_app(current_app),
-                                    budget=request_budget())
-        response = Response(rendered.body, mimetype=rendered.media_type)
-        if output_format == "html":
-            response.headers["Content-Security-Policy"] = html_report_policy(rendered.body)
-        if output_format in ("docx", "akn"):
-            response.headers.set("Content-Disposition", "attachment", filename=rendered.filename)
-    if etag is not None:
-        response.set_etag(etag)
-        response.cache_control.private = True
-    response.vary.add("Accept")
-    return response
+    return rendered_response(etag, lambda: services.redline(
+        database(), old, new, output_format=output_format, view=view, principal=current_principal(), etag=etag,
+        cache=cache.for_app(current_app), budget=request_budget(),
+    ), download=output_format in ("docx", "akn"))
 
 
 def _side(spec: dict) -> services.RedlineSide:

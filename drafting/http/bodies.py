@@ -6,8 +6,9 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Callable
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
@@ -22,6 +23,7 @@ from drafting.errors import (
 )
 from drafting.http.import_options import ImportQuerySchema
 from drafting.importers import EXTENSIONS
+from drafting.services.values import Rendered
 from drafting.store.models import MAX_ID
 
 AKN_XML = "application/akn+xml"
@@ -341,6 +343,25 @@ def html_report_policy(body: bytes) -> str:
     )
     return (f"default-src 'none'; style-src {hashes or chr(39) + 'none' + chr(39)}; img-src data:; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+def rendered_response(etag: str | None, render: Callable[[], Rendered], *, download: bool = False) -> Response:
+    """Answer with a rendered redline or report: 304 when the client holds its entity tag, else the body (an HTML
+    page with its hash-pinned style policy; a download with its file name), cached privately by entity tag."""
+    if etag is not None and request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        rendered = render()
+        response = Response(rendered.body, mimetype=rendered.media_type)
+        if rendered.media_type == "text/html":
+            response.headers["Content-Security-Policy"] = html_report_policy(rendered.body)
+        if download:
+            response.headers.set("Content-Disposition", "attachment", filename=rendered.filename)
+    if etag is not None:
+        response.set_etag(etag)
+        response.cache_control.private = True
+    response.vary.add("Accept")
+    return response
 
 
 FORM_TYPES = ("application/x-www-form-urlencoded", MULTIPART)
