@@ -32,8 +32,8 @@ from lxml import etree
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from drafting import akn, work
-from drafting.akn import AKN_NS
 from drafting.compare import compare, render, summary
+from tests.akn_builders import bill_document
 
 REPEAT = 3
 SUBJECTS = ["A public agency", "Any public official", "A law enforcement agency", "The department", "The secretary"]
@@ -59,15 +59,7 @@ def bill(sections: int, sentences: int, *, revised: bool = False) -> str:
             parts.append(f'<subsection eId="sec_{n}__subsec_{letter}"><num>({letter})</num><content>'
                          f"<p>{escape(text)}</p></content></subsection>")
         body.append(f'<section eId="sec_{n}"><num>{n}.</num><heading>Section {n}</heading>{"".join(parts)}</section>')
-    return (f'<akomaNtoso xmlns="{AKN_NS}"><act name="bill"><meta><identification source="#d">'
-            f'<FRBRWork><FRBRthis value="{WORK}/!main"/><FRBRuri value="{WORK}"/><FRBRdate date="2026-01-01" '
-            'name="Generation"/><FRBRauthor href="#d"/><FRBRcountry value="us-ma"/></FRBRWork>'
-            f'<FRBRExpression><FRBRthis value="{WORK}/eng@2026-01-01/!main"/><FRBRuri value="{WORK}/eng@2026-01-01"/>'
-            '<FRBRdate date="2026-01-01" name="Generation"/><FRBRauthor href="#d"/><FRBRlanguage language="eng"/>'
-            f'</FRBRExpression><FRBRManifestation><FRBRthis value="{WORK}/eng@2026-01-01/!main.xml"/>'
-            f'<FRBRuri value="{WORK}/eng@2026-01-01.akn"/><FRBRdate date="2026-01-01" name="Generation"/>'
-            '<FRBRauthor href="#d"/></FRBRManifestation></identification></meta><body>'
-            + "".join(body) + "</body></act></akomaNtoso>")
+    return bill_document(WORK, body)
 
 
 def verbose(xml: str) -> bytes:

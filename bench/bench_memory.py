@@ -37,8 +37,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from drafting import services  # noqa: E402
-from drafting.akn import AKN_NS  # noqa: E402
 from drafting.store import Database  # noqa: E402
+from tests.akn_builders import bill_document  # noqa: E402
 from tests.server_support import Server  # noqa: E402
 
 TARGET_MB = 50
@@ -61,15 +61,7 @@ def bill(megabytes: float, *, variant: str = "", sections: int = 400) -> str:
             text = f"{text} {variant}"
         body.append(f'<section eId="sec_{n}"><num>{n}.</num><heading>Section {n}</heading><content>'
                     f"<p>{escape(text)}.</p></content></section>")
-    return (f'<akomaNtoso xmlns="{AKN_NS}"><act name="bill"><meta><identification source="#d">'
-            f'<FRBRWork><FRBRthis value="{WORK}/!main"/><FRBRuri value="{WORK}"/><FRBRdate date="2026-01-01" '
-            'name="Generation"/><FRBRauthor href="#d"/><FRBRcountry value="us-ma"/></FRBRWork>'
-            f'<FRBRExpression><FRBRthis value="{WORK}/eng@2026-01-01/!main"/><FRBRuri value="{WORK}/eng@2026-01-01"/>'
-            '<FRBRdate date="2026-01-01" name="Generation"/><FRBRauthor href="#d"/><FRBRlanguage language="eng"/>'
-            f'</FRBRExpression><FRBRManifestation><FRBRthis value="{WORK}/eng@2026-01-01/!main.xml"/>'
-            f'<FRBRuri value="{WORK}/eng@2026-01-01.akn"/><FRBRdate date="2026-01-01" name="Generation"/>'
-            '<FRBRauthor href="#d"/></FRBRManifestation></identification></meta><body>'
-            + "".join(body) + "</body></act></akomaNtoso>")
+    return bill_document(WORK, body)
 
 
 def settled_rss_mb(pid: int, *, seconds: float = SETTLE_SECONDS) -> float:

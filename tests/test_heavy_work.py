@@ -17,10 +17,10 @@ import pytest
 from lxml import etree
 
 from drafting import create_app, services, work
-from drafting.akn import AKN_NS
 from drafting.errors import BusyError, WorkTooLargeError
 from drafting.services.gaps import GAPS_COST_FACTOR
 from drafting.services.sources import Source
+from tests.akn_builders import bill_document
 from tests.app_fixtures import sample_bytes
 from tests.server_support import Server
 
@@ -45,15 +45,7 @@ def bill(sections: int, *, variant: str = "", number: str = "heavy", subsections
                         f"<p>{escape(words)}</p></content></subsection>"
                         for letter, words in zip("ab", text, strict=True))
         body.append(f'<section eId="sec_{n}"><num>{n}.</num><heading>Section {n}</heading>{parts}</section>')
-    return (f'<akomaNtoso xmlns="{AKN_NS}"><act name="bill"><meta><identification source="#d">'
-            f'<FRBRWork><FRBRthis value="{work}/!main"/><FRBRuri value="{work}"/><FRBRdate date="2026-01-01" '
-            'name="Generation"/><FRBRauthor href="#d"/><FRBRcountry value="us-ma"/></FRBRWork>'
-            f'<FRBRExpression><FRBRthis value="{work}/eng@2026-01-01/!main"/><FRBRuri value="{work}/eng@2026-01-01"/>'
-            '<FRBRdate date="2026-01-01" name="Generation"/><FRBRauthor href="#d"/><FRBRlanguage language="eng"/>'
-            f'</FRBRExpression><FRBRManifestation><FRBRthis value="{work}/eng@2026-01-01/!main.xml"/>'
-            f'<FRBRuri value="{work}/eng@2026-01-01.akn"/><FRBRdate date="2026-01-01" name="Generation"/>'
-            '<FRBRauthor href="#d"/></FRBRManifestation></identification></meta><body>'
-            + "".join(body) + "</body></act></akomaNtoso>")
+    return bill_document(work, body)
 
 
 def verbose(xml: str) -> str:

@@ -66,8 +66,7 @@ def set_password_hash(session: Session, name: str, password_hash: str | None) ->
 
 def add_token(session: Session, user: User, token_hash: str, label: str = "") -> ApiToken:
     """Store the SHA-256 hex digest of a new API token for a user."""
-    if not _SHA256_HEX.fullmatch(token_hash):
-        raise ValueError(f"expected a token hash of 64 lowercase hex digits, found {len(token_hash)} characters")
+    _check_digest(token_hash, "a token")
     token = ApiToken(user_id=user.id, token_hash=token_hash, label=label)
     session.add(token)
     session.flush()
@@ -76,9 +75,7 @@ def add_token(session: Session, user: User, token_hash: str, label: str = "") ->
 
 def find_token(session: Session, token_hash: str) -> ApiToken | None:
     """Return the token with this hash, its user loaded; None if unknown."""
-    return session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == token_hash).options(joinedload(ApiToken.user))
-    ).one_or_none()
+    return _with_user_by_hash(session, ApiToken, ApiToken.token_hash, token_hash)
 
 
 def record_token_use(session: Session, token_id: int) -> None:
@@ -119,8 +116,7 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
 
 def add_browser_session(session: Session, user: User, key_hash: str, expires_at: datetime) -> BrowserSession:
     """Store the SHA-256 hex digest of a new browser session's key."""
-    if not _SHA256_HEX.fullmatch(key_hash):
-        raise ValueError(f"expected a session key hash of 64 lowercase hex digits, found {len(key_hash)} characters")
+    _check_digest(key_hash, "a session key")
     browser_session = BrowserSession(user_id=user.id, key_hash=key_hash, expires_at=expires_at)
     session.add(browser_session)
     session.flush()
@@ -129,9 +125,7 @@ def add_browser_session(session: Session, user: User, key_hash: str, expires_at:
 
 def find_browser_session(session: Session, key_hash: str) -> BrowserSession | None:
     """Return the browser session with this key hash, its user loaded; None if unknown."""
-    return session.scalars(
-        select(BrowserSession).where(BrowserSession.key_hash == key_hash).options(joinedload(BrowserSession.user))
-    ).one_or_none()
+    return _with_user_by_hash(session, BrowserSession, BrowserSession.key_hash, key_hash)
 
 
 def end_browser_sessions(session: Session, user: User, reason: str, *, only: str | None = None,
@@ -163,3 +157,14 @@ def _require_user(session: Session, name: str) -> User:
     if user is None:
         raise NotFoundError(f"no user named {name!r}", extra={"name": name})
     return user
+
+
+def _check_digest(digest: str, what: str) -> None:
+    """Refuse anything but the SHA-256 hex digest of a secret (the store never holds a secret itself)."""
+    if not _SHA256_HEX.fullmatch(digest):
+        raise ValueError(f"expected {what} hash of 64 lowercase hex digits, found {len(digest)} characters")
+
+
+def _with_user_by_hash(session: Session, model, column, digest: str):
+    """Return the row of `model` whose `column` holds this digest, its user loaded; None if unknown."""
+    return session.scalars(select(model).where(column == digest).options(joinedload(model.user))).one_or_none()

@@ -1,0 +1,20 @@
+"""Builders of AKN documents for tests and benchmarks: a bill of given sections, with the identification an AKN
+document needs, as one string."""
+
+from __future__ import annotations
+
+from drafting.akn import AKN_NS
+
+
+def bill_document(work: str, sections: list[str] | str) -> str:
+    """Return an AKN bill whose work URI is `work` and whose body holds the given section elements (XML strings)."""
+    body = sections if isinstance(sections, str) else "".join(sections)
+    return (f'<akomaNtoso xmlns="{AKN_NS}"><act name="bill"><meta><identification source="#d">'
+            f'<FRBRWork><FRBRthis value="{work}/!main"/><FRBRuri value="{work}"/><FRBRdate date="2026-01-01" '
+            'name="Generation"/><FRBRauthor href="#d"/><FRBRcountry value="us-ma"/></FRBRWork>'
+            f'<FRBRExpression><FRBRthis value="{work}/eng@2026-01-01/!main"/><FRBRuri value="{work}/eng@2026-01-01"/>'
+            '<FRBRdate date="2026-01-01" name="Generation"/><FRBRauthor href="#d"/><FRBRlanguage language="eng"/>'
+            f'</FRBRExpression><FRBRManifestation><FRBRthis value="{work}/eng@2026-01-01/!main.xml"/>'
+            f'<FRBRuri value="{work}/eng@2026-01-01.akn"/><FRBRdate date="2026-01-01" name="Generation"/>'
+            '<FRBRauthor href="#d"/></FRBRManifestation></identification></meta><body>'
+            + body + "</body></act></akomaNtoso>")
