@@ -5,10 +5,8 @@ a restructuring must leave every answer as it was (tests/test_golden.py). Regene
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
-import sys
 import tempfile
 from pathlib import Path
 
@@ -77,7 +75,6 @@ def answers() -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] != ["--write"]:
-        sys.exit("usage: python -m tests.golden_api --write")
-    GOLDEN.write_text(json.dumps(answers(), indent=1, sort_keys=True) + "\n")
-    print(f"wrote {GOLDEN}")
+    from tests.golden_outputs import write_when_asked
+
+    write_when_asked("golden_api", GOLDEN, answers)

@@ -73,8 +73,19 @@ def outputs() -> dict[str, str]:
     return found
 
 
-if __name__ == "__main__":
+def changed_from(golden: Path, found: dict[str, str]) -> list[str]:
+    """Return the names whose digest differs from the recorded one (missing and extra names included)."""
+    expected = json.loads(golden.read_text())
+    return sorted(name for name in expected.keys() | found.keys() if found.get(name) != expected.get(name))
+
+
+def write_when_asked(module: str, golden: Path, make) -> None:
+    """Regenerate a golden file when run as `python -m tests.<module> --write`."""
     if sys.argv[1:] != ["--write"]:
-        sys.exit("usage: python -m tests.golden_outputs --write")
-    GOLDEN.write_text(json.dumps(outputs(), indent=1, sort_keys=True) + "\n")
-    print(f"wrote {GOLDEN}")
+        sys.exit(f"usage: python -m tests.{module} --write")
+    golden.write_text(json.dumps(make(), indent=1, sort_keys=True) + "\n")
+    print(f"wrote {golden}")
+
+
+if __name__ == "__main__":
+    write_when_asked("golden_outputs", GOLDEN, outputs)

@@ -3,25 +3,14 @@ tests/fixtures/golden/ records."""
 
 from __future__ import annotations
 
-import json
-
-from tests.golden_outputs import GOLDEN, outputs
+from tests import golden_api, golden_outputs
 
 
 def test_outputs_on_the_samples_are_byte_identical_to_the_golden_digests():
-    expected = json.loads(GOLDEN.read_text())
-    found = outputs()
-    changed = sorted(name for name in expected if found.get(name) != expected[name])
+    changed = golden_outputs.changed_from(golden_outputs.GOLDEN, golden_outputs.outputs())
     assert not changed, f"outputs changed: {changed} (regenerate only for a deliberate change of output)"
-    assert set(found) == set(expected)
 
 
 def test_api_answers_on_the_samples_are_identical_to_the_golden_digests():
-    from tests.golden_api import GOLDEN as API_GOLDEN
-    from tests.golden_api import answers
-
-    expected = json.loads(API_GOLDEN.read_text())
-    found = answers()
-    changed = sorted(name for name in expected if found.get(name) != expected[name])
+    changed = golden_outputs.changed_from(golden_api.GOLDEN, golden_api.answers())
     assert not changed, f"API answers changed: {changed} (regenerate only for a deliberate change of the API)"
-    assert set(found) == set(expected)
