@@ -211,6 +211,34 @@ def test_chapter_heading_on_the_next_line_is_the_chapters_heading():
     assert provision(result, "chp_9").heading == "SURVEILLANCE TECHNOLOGY"
 
 
+def test_a_chapter_heading_of_any_length_opens_the_chapter_that_holds_the_sections():
+    heading = ("Restricting the Purchase, Operation and Data Retention of Remote Biometric Identification Systems by "
+               "Town Departments and by Vendors Working for Them")
+    result = imported(lines(
+        f"Chapter 14.70 {heading}",
+        "",
+        "14.70.010 Findings.",
+        "The Town finds that remote biometric identification threatens privacy.",
+        "",
+        "14.70.020 Ban.",
+        "No Town department shall operate a remote biometric identification system.",
+    ))
+
+    assert [eid for eid, _, _ in outline(result)] == [
+        "chp_14.70", "chp_14.70__sec_14.70.010", "chp_14.70__sec_14.70.020",
+    ]
+    assert provision(result, "chp_14.70").heading == heading
+
+
+def test_a_chapter_line_that_reads_as_a_sentence_is_not_a_container():
+    result = imported(lines(
+        "SECTION 1. Chapter 6 of the General Laws is hereby amended by adding the following words at the end.",
+        "SECTION 2. This act takes effect upon passage.",
+    ))
+
+    assert [element for _, element, _ in outline(result)] == ["section", "section"]
+
+
 def test_title_line_contains_the_chapters_that_follow():
     result = imported(lines(
         "Title 2 ADMINISTRATION AND PERSONNEL",

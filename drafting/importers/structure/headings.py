@@ -12,10 +12,11 @@ _HEADING_SPLIT = re.compile(
 )
 
 
-def heading_like(text: str, *, max_words: int = 12) -> bool:
-    """Tell whether text reads as a heading: short, capitalised, not a sentence with a verb."""
+def heading_like(text: str, *, max_words: int | None = 12) -> bool:
+    """Tell whether text reads as a heading: short (at most `max_words`; None: any length, for a heading whose line
+    a container's number already marks), capitalised, not a sentence with a verb."""
     words = text.split()
-    if not words or len(words) > max_words or text[:1].islower():
+    if not words or (max_words is not None and len(words) > max_words) or text[:1].islower():
         return False
     if text.rstrip().endswith((";", ",", ":")) or text[-3:] == " or" or text.endswith(" and"):
         return False

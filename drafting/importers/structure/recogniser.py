@@ -74,8 +74,8 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader):
         text = paragraph.text
         if SECTION_MARKER.match(text) or (CODE_NUMBER.match(text) and not COVER.match(text)):
             return True
-        container = CONTAINER.match(text)
-        if container and heading_like(container.group("rest") or "Heading"):
+        container = _container_line(text)
+        if container:
             # a chapter line opens the body when sections or its own text follow, not a title or a formula
             following = self.paragraphs[self.index + 1 : self.index + 3]
             if any(FORMULA.match(p.text) or TITLE_START.match(p.text) for p in following):
@@ -123,8 +123,8 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader):
                        for p in self.paragraphs[self.index + 1 : self.index + 1 + LOOKAHEAD])
 
     def _section_start(self, text: str, line: int) -> bool:
-        container = CONTAINER.match(text)
-        if container and heading_like(container.group("rest") or "Heading"):
+        container = _container_line(text)
+        if container:
             self._open_container(container, line)
             return True
         match = SECTION_MARKER.match(text) or CODE_NUMBER.match(text)
@@ -335,3 +335,14 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader):
                 grouped.append(run)
             run.children.append(unit)
         return promote_headings(grouped)
+
+
+def _container_line(text: str) -> re.Match | None:
+    """Match a line that opens a container ("CHAPTER 3", "Article IV. Definitions", "Chapter 34.10 Prohibit the Use
+    of Face Recognition Technologies by Private Entities in Places of Public Accommodation"): its word and number
+    mark it, so its heading may have any length, but not read as a sentence ("Chapter 6 of the General Laws is
+    hereby amended ...")."""
+    container = CONTAINER.match(text)
+    if container and heading_like(container.group("rest") or "Heading", max_words=None):
+        return container
+    return None
