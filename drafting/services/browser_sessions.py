@@ -1,5 +1,5 @@
 """Browser sessions kept in the store: start one at sign-in, read who it acts as on every request, end one (sign-out)
-or all of an account's. Flask-Login carries the session's key in the signed cookie (drafting/web/security.py)."""
+or all of an account's. Flask-Login carries the session's key in the signed cookie (drafting/http/security.py)."""
 
 from __future__ import annotations
 
