@@ -26,6 +26,7 @@ from werkzeug.http import parse_options_header
 
 from drafting import services
 from drafting.errors import PermissionDeniedError
+from drafting.http.context import database
 from drafting.services import Principal
 
 CSRF_FIELD = "csrf_token"
@@ -68,7 +69,7 @@ class SessionUser(UserMixin):
 
 
 def _load_session_user(key: str) -> SessionUser | None:
-    principal = services.principal_of_session(current_app.extensions["drafting.database"], key)
+    principal = services.principal_of_session(database(), key)
     return SessionUser(key, principal) if principal is not None else None
 
 
@@ -98,7 +99,7 @@ def session_key() -> str | None:
 def sign_in(principal: Principal) -> None:
     """Start a fresh session for a principal, recorded in the store (a new CSRF token too)."""
     lifetime = current_app.permanent_session_lifetime
-    key = services.start_session(current_app.extensions["drafting.database"], principal.name,
+    key = services.start_session(database(), principal.name,
                                  lifetime if isinstance(lifetime, timedelta) else timedelta(seconds=lifetime),
                                  address=client_address())
     session.clear()
@@ -112,7 +113,7 @@ def sign_out() -> None:
     """End this browser session in the store and forget it here: a copy of the cookie is refused from now on."""
     key = session_key()
     if key is not None:
-        services.end_session(current_app.extensions["drafting.database"], key)
+        services.end_session(database(), key)
     logout_user()
     session.clear()
 
