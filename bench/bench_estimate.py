@@ -20,20 +20,16 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import sys
 import time
-import uuid
 from pathlib import Path
 from xml.sax.saxutils import escape
-
-from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from drafting import akn, work
 from drafting.compare import compare, render, summary
-from tests.akn_builders import bill_document
+from tests.akn_builders import bill_document, verbose
 
 REPEAT = 3
 SUBJECTS = ["A public agency", "Any public official", "A law enforcement agency", "The department", "The secretary"]
@@ -62,18 +58,6 @@ def bill(sections: int, sentences: int, *, revised: bool = False) -> str:
     return bill_document(WORK, body)
 
 
-def verbose(xml: str) -> bytes:
-    """Return the same document prefixed, indented and annotated as another system writes it."""
-    root = etree.fromstring(re.sub(r'xmlns="([^"]+)"', r'xmlns:akn="\1"',
-                                   re.sub(r"<(/?)(?=[A-Za-z])", r"<\1akn:", xml)).encode())
-    for number, element in enumerate(root.iter(etree.Element)):
-        if element.get("eId"):
-            element.set("wId", element.get("eId"))
-            element.set("GUID", uuid.UUID(int=number).urn)
-    etree.indent(root, space=" " * 16)
-    return etree.tostring(root)
-
-
 def best(action) -> float:
     times = []
     for _ in range(REPEAT):
@@ -100,7 +84,7 @@ def main() -> None:
     for sentences in arguments.sentences:
         terse, revised = bill(arguments.sections, sentences), bill(arguments.sections, sentences, revised=True)
         for form, old, new in (("terse", terse.encode(), revised.encode()),
-                               ("verbose", verbose(terse), verbose(revised))):
+                               ("verbose", verbose(terse).encode(), verbose(revised).encode())):
             found = work.workload(old)
             cost = found.cost + work.workload(new).cost
             parse = best(lambda data=old: akn.parse_akn(data))

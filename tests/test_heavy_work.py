@@ -4,23 +4,20 @@ once (503 busy with Retry-After) instead of taking another worker; light request
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from xml.sax.saxutils import escape
 
 import pytest
-from lxml import etree
 
 from drafting import create_app, services, work
 from drafting.errors import BusyError, WorkTooLargeError
 from drafting.services.gaps import GAPS_COST_FACTOR
 from drafting.services.sources import Source
-from tests.akn_builders import bill_document
+from tests.akn_builders import bill_document, verbose
 from tests.app_fixtures import sample_bytes
 from tests.server_support import Server
 
@@ -46,20 +43,6 @@ def bill(sections: int, *, variant: str = "", number: str = "heavy", subsections
                         for letter, words in zip("ab", text, strict=True))
         body.append(f'<section eId="sec_{n}"><num>{n}.</num><heading>Section {n}</heading>{parts}</section>')
     return bill_document(work, body)
-
-
-def verbose(xml: str) -> str:
-    """Return the same document as another system writes it: every element prefixed and indented on a line of its
-    own, every provision with a wId and a GUID besides its eId; the same provisions and words in about four times the
-    bytes (and within the hardened parser's limits, as the terse one is)."""
-    root = etree.fromstring(re.sub(r'xmlns="([^"]+)"', r'xmlns:akn="\1"',
-                                   re.sub(r"<(/?)(?=[A-Za-z])", r"<\1akn:", xml)).encode())
-    for number, element in enumerate(root.iter(etree.Element)):
-        if element.get("eId"):
-            element.set("wId", element.get("eId"))
-            element.set("GUID", uuid.UUID(int=number).urn)
-    etree.indent(root, space=" " * 16)
-    return etree.tostring(root, encoding="unicode")
 
 
 def redline_body(sections: int) -> dict:
