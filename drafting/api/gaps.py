@@ -46,7 +46,7 @@ GAPS_RESPONSES = {
     **HEAVY_WORK_PROBLEMS,
 }
 heavy_work.guard(blp, {"gaps.upload_gaps": "this safeguard report"}, authenticate=authenticate,
-                 cost_factors={"gaps.upload_gaps": GAPS_COST_FACTOR})
+                 cost_factor=GAPS_COST_FACTOR)
 
 
 def _format(query: dict) -> str:

@@ -35,11 +35,10 @@ def busy_response(error: BusyError) -> Response:
 
 
 def guard(blueprint: Blueprint, jobs: dict[str, str], *, authenticate: Callable[[], object],
-          cost_factors: dict[str, int] | None = None) -> None:
+          cost_factor: int = 1) -> None:
     """Admit the heavy work of a blueprint's uploads: `jobs` names the job of each endpoint whose body may be heavy
-    work (endpoint -> "this redline"), `cost_factors` how many times the work of comparing its provisions it is, and
+    work (endpoint -> "this redline"), `cost_factor` how many times the work of comparing its provisions it is, and
     `authenticate` refuses (401) a client that may not ask for it before it takes a slot."""
-    factors = cost_factors or {}
 
     def reserve_heavy_slot() -> None:
         """Before an upload's body is read or parsed: when its size (Content-Length) says it may be heavy work, take
@@ -50,7 +49,7 @@ def guard(blueprint: Blueprint, jobs: dict[str, str], *, authenticate: Callable[
         if job is None or not request.content_length:
             return
         media_type = None if request.mimetype == "application/json" else request.mimetype
-        provisions = estimated_provisions(request.content_length, media_type) * factors.get(request.endpoint, 1)
+        provisions = estimated_provisions(request.content_length, media_type) * cost_factor
         budget = work_budget()
         if provisions < budget.heavy_provisions:
             return

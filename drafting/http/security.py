@@ -13,7 +13,6 @@ import math
 import re
 import time
 import unicodedata
-from datetime import timedelta
 from functools import wraps
 from urllib.parse import quote
 
@@ -98,9 +97,7 @@ def session_key() -> str | None:
 
 def sign_in(principal: Principal) -> None:
     """Start a fresh session for a principal, recorded in the store (a new CSRF token too)."""
-    lifetime = current_app.permanent_session_lifetime
-    key = services.start_session(database(), principal.name,
-                                 lifetime if isinstance(lifetime, timedelta) else timedelta(seconds=lifetime),
+    key = services.start_session(database(), principal.name, current_app.permanent_session_lifetime,
                                  address=client_address())
     session.clear()
     g.pop(CSRF_FIELD, None)  # the next token is made for the new session

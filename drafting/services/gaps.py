@@ -60,10 +60,10 @@ def _findings(db: Database, root, content_hash: str | None) -> tuple:
     if content_hash is None:
         return evaluate(root)
     key, cache = (content_hash, rubric_key()), caches_of(db).findings
-    found = cache.get(key)
+    found = cache.get(key)  # a hit counts as a use
     if found is None:
         found = evaluate(root)
-    cache.put(key, found)
+        cache.put(key, found)
     return found
 
 

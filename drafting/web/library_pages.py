@@ -110,7 +110,7 @@ def _bounded_form(*, base64_payload: bool):
     return decorate
 
 
-def _import_options(form) -> dict:
+def _checked_options(form) -> dict:
     """Check the import options of a form as the API checks them."""
     given = {name: (form.get(name) or "").strip() for name in OPTION_FIELDS}
     try:
@@ -136,7 +136,7 @@ def _media_type_of(filename: str, declared: str) -> str:
 def _submitted_input(form, files) -> ImportInput:
     """Read the text or the file of the import form, within the upload limit."""
     limit = _upload_limit()
-    options = _import_options(form)
+    options = _checked_options(form)
     upload = files.get("file")
     if upload is not None and upload.filename:
         name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
@@ -157,7 +157,7 @@ def _submitted_input(form, files) -> ImportInput:
 
 def _returned_input(form) -> ImportInput:
     """Read back the input a preview page carried, checking it as if it were new (it came through the browser)."""
-    return ImportInput.carried_back(form.get("media_type", ""), form.get("payload", ""), _import_options(form),
+    return ImportInput.carried_back(form.get("media_type", ""), form.get("payload", ""), _checked_options(form),
                                     form.get("source") or "", limit=_upload_limit())
 
 
