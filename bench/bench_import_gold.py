@@ -198,6 +198,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=["dev", "test", "both"], default="both")
     parser.add_argument("--json", action="store_true", help="print the totals as JSON only")
+    parser.add_argument("--details", choices=["dev", "test", "both"], default="dev",
+                        help="which part's missing and spurious units to print (default dev: whoever tunes the "
+                             "importer should not read the test part's errors)")
     args = parser.parse_args()
     parts = ["dev", "test"] if args.part == "both" else [args.part]
     totals = []
@@ -212,7 +215,7 @@ def main() -> None:
                         f"title {'ok' if s.title_right else 'no'}  cover {'ok' if s.cover_right else 'no'}  "
                         f"{s.seconds * 1000:.0f} ms")
                 print(line + (f"  ERROR {s.error}" if s.error else ""))
-                if s.missing or s.spurious:
+                if (s.missing or s.spurious) and args.details in (part, "both"):
                     print(f"{'':48} missing {s.missing}  spurious {s.spurious}")
         totals.append(summarise(part, scores))
     print(json.dumps(totals, indent=1))

@@ -165,9 +165,34 @@ def expected_eids(root: etree._Element) -> dict[etree._Element, str]:
 
 
 def generate_eids(root: etree._Element) -> None:
-    """Set every provision's eId from the naming convention (for documents this service builds)."""
+    """Set every provision's eId from the naming convention (for documents this service builds), and the eIds of
+    the modifications of an amending bill (see modification_eids)."""
     for node, eid in expected_eids(root).items():
         node.set("eId", eid)
+    for node, eid in modification_eids(root).items():
+        node.set("eId", eid)
+
+
+MODIFICATION_PREFIXES = {"mod": "mod", "quotedStructure": "qstr", "quotedText": "qtext"}
+"""The amendment elements of an amending bill and their eId prefixes (AKN requires an eId on each)."""
+_MODIFICATION_TAGS = tuple(akn(name) for name in MODIFICATION_PREFIXES)
+
+
+def modification_eids(root: etree._Element) -> dict[etree._Element, str]:
+    """Name every mod, quotedStructure and quotedText by position under its nearest provision or modification
+    ("sec_1__mod_1__qstr_1"); the provisions inside a quoted structure are named under the amending provision by
+    expected_eids, which these names never collide with."""
+    result: dict[etree._Element, str] = {}
+    positions: Counter[tuple[int, str]] = Counter()
+    for node in root.iter(_MODIFICATION_TAGS):
+        owner = next((a for a in node.iterancestors() if a.tag in PROVISION_TAGS or a.tag in _MODIFICATION_TAGS),
+                     None)
+        owner_id = (result.get(owner) or owner.get("eId")) if owner is not None else None
+        prefix = MODIFICATION_PREFIXES[etree.QName(node).localname]
+        positions[(id(owner), prefix)] += 1
+        base = f"{prefix}_{positions[(id(owner), prefix)]}"
+        result[node] = f"{owner_id}__{base}" if owner_id else base
+    return result
 
 
 @dataclass(frozen=True)

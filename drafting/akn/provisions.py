@@ -25,6 +25,7 @@ class Provision:
     text: str
     path: tuple[str, ...]
     children: tuple[Provision, ...] = field(default=())
+    quoted: bool = False  # the provision opens a quoted structure (text an amending bill inserts), cited on its own
 
     @property
     def citation(self) -> str:
@@ -121,7 +122,7 @@ _NUM, _HEADING, _SUBHEADING = akn("num"), akn("heading"), akn("subheading")
 _AKN_PREFIX_LENGTH = len(akn(""))
 
 
-def _build(node: etree._Element, parent_path: tuple[str, ...]) -> Provision:
+def _build(node: etree._Element, parent_path: tuple[str, ...], *, quoted: bool = False) -> Provision:
     """Read a provision in one pass over its children: number, heading, own text, child provisions."""
     num = heading = None
     parts: list[str] = []
@@ -138,7 +139,7 @@ def _build(node: etree._Element, parent_path: tuple[str, ...]) -> Provision:
             pass
         elif tag in PROVISION_TAGS:
             child_nodes.append(child)
-        elif tag in _CONTAINERS_OF_BLOCKS:
+        elif tag in _CONTAINERS_OF_BLOCKS and not _quotes_structure(child):
             parts.append(block_text(child))
         elif any(True for _ in child.iter(tag=_PROVISION_TAG_LIST)):
             # a wrapper (e.g. a list) holding provisions: they are children; its other text is own text
@@ -156,8 +157,20 @@ def _build(node: etree._Element, parent_path: tuple[str, ...]) -> Provision:
         heading=heading,
         text=_words(parts),
         path=path,
-        children=tuple(_build(child, path) for child in child_nodes),
+        # a quoted structure's provisions (an amending bill's inserted section) are cited by their own numbers
+        children=tuple(_build(child, (), quoted=True) if child.getparent().tag == _QUOTED_STRUCTURE
+                       else _build(child, path) for child in child_nodes),
+        quoted=quoted,
     )
+
+
+_QUOTED_STRUCTURE = akn("quotedStructure")
+
+
+def _quotes_structure(block_container: etree._Element) -> bool:
+    """Tell whether a content, intro or wrapUp holds an amending bill's quoted structure (its provisions are the
+    provision's children, read as such, not as its text)."""
+    return any(len(p) for p in block_container) and next(block_container.iter(_QUOTED_STRUCTURE), None) is not None
 
 
 def _child_provisions(node: etree._Element):

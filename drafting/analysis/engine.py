@@ -127,6 +127,10 @@ class Statement:
         return f"{self.context} {self.text}".strip()
 
 
+_CONTAINER_ELEMENTS = frozenset({"book", "tome", "title", "subtitle", "part", "subpart", "chapter", "subchapter",
+                                 "article", "division", "subdivision"})
+
+
 def statements(root: etree._Element) -> list[Statement]:
     """Read a document as statements."""
     found: list[Statement] = []
@@ -136,7 +140,10 @@ def statements(root: etree._Element) -> list[Statement]:
             found.append(Statement(provision, context, sentence))
         child_context = f"{context} {provision.text}".strip()[-600:]
         for child in provision.children:
-            visit(child, child_context)
+            # a section is read in the light of its own heading, as a top-level one is, when it stands in a
+            # container (a chapter) or opens an amending bill's quoted structure
+            fresh = provision.element in _CONTAINER_ELEMENTS or child.quoted
+            visit(child, (child.heading or "") if fresh else child_context)
 
     for top in extract_provisions(root):
         visit(top, top.heading or "")

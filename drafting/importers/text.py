@@ -21,6 +21,7 @@ from drafting.errors import TemplateError
 from .cleanup import CleanText, clean, decode
 from .paragraphs import assemble
 from .structure import Block, Front, Recognised, Unit, recognise
+from .structure.amendments import is_amending, quoted_words
 
 DOC_TYPES = ("bill", "ordinance")
 _NUMBER_HINT = re.compile(r"\b(?P<kind>H\.\s?R\.|S\.\s?B\.|H\.\s?B\.|S\.|H\.)\s?(?P<number>[0-9]{1,5})\b")
@@ -206,6 +207,8 @@ def _preamble(front: Front) -> etree._Element | None:
 
 def _paragraph(block: Block, terms: dict[str, str] | None = None) -> etree._Element:
     attributes = {"class": block.kind} if block.kind in ("history", "note", "unplaced") else {}
+    if block.quoted is not None or (block.kind == "p" and is_amending(block.text)):
+        return E.p(attributes, _modification(block, terms if terms is not None else {}))
     if block.term and terms is not None:
         start = block.text.find(block.term)
         if start >= 0:
@@ -216,6 +219,38 @@ def _paragraph(block: Block, terms: dict[str, str] | None = None) -> etree._Elem
             paragraph.text = block.text[:start]
             return paragraph
     return E.p(attributes, block.text)
+
+
+def _modification(block: Block, terms: dict[str, str]) -> etree._Element:
+    """An amending instruction as AKN `<mod>`: its quoted words as `<quotedText>` (marks kept in the text), the
+    structure it quotes (if any) as `<quotedStructure>` after it, with the quotation marks printed around it as its
+    attributes and the words printed after them as its tail."""
+    modification = E.mod()
+    last = None
+    position = 0
+    for start, end, opening, words, closing in quoted_words(block.text):
+        _append_text(modification, last, block.text[position:start])
+        last = E.quotedText(f"{opening}{words}{closing}")  # no quote attribute: the marks stay in the text
+        modification.append(last)
+        position = end
+    _append_text(modification, last, block.text[position:])
+    if block.quoted is not None:
+        if block.text:
+            _append_text(modification, last, " ")
+        opening, closing = block.quote_marks
+        marks = {key: value for key, value in (("startQuote", opening), ("endQuote", closing)) if value}
+        structure = E.quotedStructure(marks, *[_unit(unit, terms) for unit in block.quoted])
+        modification.append(structure)
+        if block.after_quote:
+            structure.tail = block.after_quote
+    return modification
+
+
+def _append_text(parent: etree._Element, last: etree._Element | None, text: str) -> None:
+    if last is None:
+        parent.text = (parent.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
 
 
 def _term_eid(term: str, terms: dict[str, str]) -> str:

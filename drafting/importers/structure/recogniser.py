@@ -20,6 +20,7 @@ from ..labels import (
     read_label,
 )
 from ..paragraphs import Paragraph, is_all_caps
+from .amendments import AmendmentReader
 from .definitions import DEFINITIONS_LEAD, DefinitionReader
 from .front import COVER, FORMULA, HISTORY, TITLE_START, FrontMatterReader
 from .headings import heading_like, promote_headings, split_heading
@@ -35,10 +36,10 @@ _CONCLUSION = re.compile(
 _LIST_ITEM_END = re.compile(r"(;|; or|; and|, or|, and)$")
 
 
-class Recogniser(FrontMatterReader, NestingReader, DefinitionReader):
+class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentReader):
     """Walk the paragraphs once, keeping a stack of open units."""
 
-    def __init__(self, paragraphs: list[Paragraph]):
+    def __init__(self, paragraphs: list[Paragraph], *, in_body: bool = False):
         self.paragraphs = paragraphs
         self.findings = Findings()
         self.front = Front()
@@ -48,7 +49,7 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader):
         self.section: Unit | None = None  # the open top-level unit (explicit or implicit section)
         self.stack: list[Unit] = []  # labelled units open under the section (or at the top when none)
         self.section_style: tuple[str, str] | None = None  # "1." style sections, once established
-        self.in_body = False
+        self.in_body = in_body  # a quoted structure is all body
         self.in_notes = False
         self.definitions_open = False
         self.pending_term: tuple[Unit, Block] | None = None  # a term alone on its line, awaiting its definition
@@ -60,6 +61,11 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader):
         for index, paragraph in enumerate(self.paragraphs):
             self.index = index
             if index in self.skip:
+                continue
+            quoting = self._quoting_instruction(paragraph)
+            if quoting is not None:
+                self.in_body = True
+                self._amending_paragraph(paragraph, *quoting)
                 continue
             if not self.in_body and not self._starts_body(paragraph):
                 self._front_matter(paragraph)
@@ -116,6 +122,27 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader):
             self._labelled(found[0], found[1], line)
             return
         self._text(Block(text, line))
+
+    def _amending_paragraph(self, paragraph: Paragraph, instruction: str, start: str) -> None:
+        """An instruction quoting a structure: the instruction goes where any paragraph goes, the quoted units onto
+        its block (they are not units of this document)."""
+        if self.section is None and not self.stack and self.container is None and not self._opens_unit(instruction):
+            self._implicit_section(paragraph.line)  # an amendment whose instruction is not itself numbered
+        self._body_paragraph(Paragraph(paragraph.line, instruction))
+        owner = self.stack[-1] if self.stack else (self.section or self.container)
+        quotation = self._quotation(Paragraph(paragraph.line, start) if start else None)
+        block = (owner.wrap or owner.blocks)[-1] if owner is not None and (owner.wrap or owner.blocks) else None
+        if block is None or not instruction.endswith(block.text):
+            block = Block("", paragraph.line)
+            owner = owner or self.section
+            owner.add(block)
+        block.quoted = self._recognise_quotation(quotation, paragraph.line)
+        block.quote_marks = (quotation.start_quote, quotation.end_quote)
+        block.after_quote = quotation.trailing
+
+    @staticmethod
+    def _opens_unit(text: str) -> bool:
+        return bool(SECTION_MARKER.match(text) or CODE_NUMBER.match(text) or _container_line(text) or read_label(text))
 
     def _only_closing_text_follows(self) -> bool:
         """Tell whether the paragraphs after this one hold no more units (so this one closes the document)."""

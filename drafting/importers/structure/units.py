@@ -15,6 +15,9 @@ class Block:
     line: int
     kind: str = "p"  # p | history | note
     term: str | None = None
+    quoted: list[Unit] | None = None  # the units an amending instruction quotes (AKN mod/quotedStructure)
+    quote_marks: tuple[str | None, str | None] = (None, None)
+    after_quote: str = ""  # words printed after the quotation's closing mark ("; and")
 
 
 @dataclass
