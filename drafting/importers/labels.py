@@ -16,8 +16,11 @@ _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000
 _PAREN = re.compile(r"^\(([0-9]{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)")
 _DOT = re.compile(r"^([0-9]{1,3}|[a-z]{1,4}|[A-Z]{1,4})\.(?=\s|$)")
 _CLOSE = re.compile(r"^([0-9]{1,3}|[a-z]{1,3})\)(?=\s|$)")
+# "Section 501 of title I … is amended": a number without its full stop followed by a word in lower case is a
+# cross-reference opening a sentence, not a section
 SECTION_MARKER = re.compile(
     r"^(?P<num>(?:SECTION|Section|SEC\.|Sec\.|§{1,2})\s*(?P<value>[0-9]+[A-Za-z]?(?:[-.:][0-9]+[A-Za-z]?)*)\.?)(?=\s|$|[A-Z(])"
+    r"(?!(?<!\.)\s+[a-z])"
 )
 CODE_NUMBER = re.compile(r"^(?P<num>(?P<value>[0-9]+[A-Za-z]?(?:[-.][0-9]+[A-Za-z]?)+)\.?)(?=\s|$)")
 CONTAINER = re.compile(

@@ -237,8 +237,8 @@ def _modification(block: Block, terms: dict[str, str]) -> etree._Element:
     if block.quoted is not None:
         if block.text:
             _append_text(modification, last, " ")
-        opening, closing = block.quote_marks
-        marks = {key: value for key, value in (("startQuote", opening), ("endQuote", closing)) if value}
+        marks = {key: value for key, value in zip(("startQuote", "endQuote", "inlineQuote"), block.quote_marks,
+                                                  strict=True) if value}
         structure = E.quotedStructure(marks, *[_unit(unit, terms) for unit in block.quoted])
         modification.append(structure)
         if block.after_quote:

@@ -39,6 +39,7 @@ _QUOTING_END = re.compile(
     re.IGNORECASE,
 )
 _OPENING_QUOTES = "\u201c\"\u2018'"
+_CONTINUATION = re.compile(r"^(``|\u201c|\u2018)\s*")
 _CLOSING_QUOTE_END = re.compile(r"[\u201d\u2019\"']\s*(?:;\s*(?:and|or)|[.;,]\)?)?\s*$")
 _QUOTED_WORDS = re.compile(r"(?P<open>\u201c)(?P<words>[^\u201c\u201d]{1,2000})(?P<close>\u201d)"
                            r"|(?P<sopen>\")(?P<swords>[^\"\n]{1,2000})(?P<sclose>\")")
@@ -52,6 +53,7 @@ class Quotation:
     paragraphs: list[Paragraph]
     start_quote: str | None = None
     end_quote: str | None = None
+    inline_quote: str | None = None  # the mark that opens each further paragraph of the quotation, if printed
     trailing: str = ""
 
 
@@ -174,6 +176,10 @@ class AmendmentReader:
             quotation.start_quote = text[0]
             marks.opened(text[0])
             text = text[1:].lstrip()
+        elif quotation.start_quote and _CONTINUATION.match(text) and _opens_structure(_CONTINUATION.sub("", text)):
+            # federal style: every quoted paragraph opens with a mark and only the last one closes
+            quotation.inline_quote = _CONTINUATION.match(text).group(0).strip()
+            text = _CONTINUATION.sub("", text)
         quotation.paragraphs.append(Paragraph(paragraph.line, text))
         return marks.closes(text)
 

@@ -33,6 +33,7 @@ _CONCLUSION = re.compile(
     r"^(passed|adopted|approved|enacted|ordained|signed|attest)\b.{0,200}\b(council|mayor|board|[0-9]{4})\b",
     re.IGNORECASE,
 )
+_DASHED_HEADING = re.compile(r"^([^.:;\u2014]{1,120}?)\.?(?:--|\u2014)$")
 _LIST_ITEM_END = re.compile(r"(;|; or|; and|, or|, and)$")
 
 
@@ -137,7 +138,7 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
             owner = owner or self.section
             owner.add(block)
         block.quoted = self._recognise_quotation(quotation, paragraph.line)
-        block.quote_marks = (quotation.start_quote, quotation.end_quote)
+        block.quote_marks = (quotation.start_quote, quotation.end_quote, quotation.inline_quote)
         block.after_quote = quotation.trailing
 
     @staticmethod
@@ -287,6 +288,9 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
             unit.definitions = True
             self.definitions_open = True
             text = remainder
+        elif heading is None and _DASHED_HEADING.match(text) and heading_like(_DASHED_HEADING.match(text).group(1)):
+            unit.heading = _DASHED_HEADING.match(text).group(1)  # "(h) Prohibition on facial recognition.--" alone
+            text = ""
         elif heading and re.match(r"\.?(--|\u2014)", text[len(heading):len(heading) + 3]):
             unit.heading = heading  # federal style: "(1) Biometric surveillance system.--The term …"
             text = remainder

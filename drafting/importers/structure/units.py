@@ -16,7 +16,7 @@ class Block:
     kind: str = "p"  # p | history | note
     term: str | None = None
     quoted: list[Unit] | None = None  # the units an amending instruction quotes (AKN mod/quotedStructure)
-    quote_marks: tuple[str | None, str | None] = (None, None)
+    quote_marks: tuple[str | None, str | None, str | None] = (None, None, None)  # start, end, inline
     after_quote: str = ""  # words printed after the quotation's closing mark ("; and")
 
 
