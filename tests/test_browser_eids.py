@@ -15,10 +15,11 @@ import pytest
 from lxml import etree
 
 from drafting import services
-from drafting.akn import E, parse_akn, repair_eids, serialize
+from drafting.akn import E, parse_akn, repair_eids, serialize, xpath
 from drafting.akn.eids import PROVISION_TAGS, clean_num
 from tests.app_fixtures import SAMPLES, SHARED
 from tests.browser_support import TIMEOUT_MS, create_user_with_password, sign_in_browser
+from tests.test_quoted_structures_documents import imported, uncommon_shapes
 
 pytestmark = pytest.mark.browser
 
@@ -139,8 +140,23 @@ def provisions_outside_the_body():
                     after=(attachment,))
 
 
+def amending_bill():
+    """An amending bill as the importer reads it: its quoted section (with a definitions subsection) is named under
+    the amending section (expected_eids: a mod and a quotedStructure are no provisions)."""
+    return imported("amending-bill")
+
+
+def quoted_structures_together():
+    """Amending bills in one body, so that their provisions' eIds clash: quoted sections, a quoted chapter, printed
+    quotation marks, quoted structures in an intro and two in one paragraph."""
+    roots = [*(imported(name) for name in ("amending-bill", "quoted-chapter", "printed-quotes")), uncommon_shapes()]
+    return document(*(provision for root in roots for provision in xpath(root, "//akn:body")[0]))
+
+
 EDGE_CASES = {
     "nested": nested,
+    "amending-bill": amending_bill,
+    "quoted-structures-together": quoted_structures_together,
     "inserted-numbers": inserted_numbers,
     "unnumbered": unnumbered,
     "duplicates": duplicates,

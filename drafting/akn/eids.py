@@ -12,6 +12,7 @@ rules as data, and static/editor/akn.js follows expected_eids and repair_eids st
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ PREFIXES = {
 """Hierarchical AKN elements (provisions) and their eId prefixes."""
 
 PROVISION_TAGS = frozenset(akn(name) for name in PREFIXES)
+_PROVISION_NAMES = {akn(name): name for name in PREFIXES}
+_NUM = akn("num")
 
 # How a printed number becomes the number part of an eId, as data: clean_num applies these rules, and the browser
 # editor (static/editor/akn.js) applies the same data, which it receives from editor_rules().
@@ -90,6 +93,7 @@ _DROP = re.compile(rf"[{re.escape(BRACKETS)}\s]+")
 _UNSAFE = re.compile(rf"[^{re.escape(KEPT)}]+")
 
 
+@functools.lru_cache(maxsize=8192)
 def clean_num(num: str | None) -> str:
     """Turn a printed number into the form used in an eId ("(B)" -> "b", "Section 3." -> "3")."""
     if not num:
@@ -125,10 +129,11 @@ def is_provision(node: etree._Element) -> bool:
 
 def num_of(node: etree._Element) -> str | None:
     """Return a provision's printed number, whitespace folded, or None."""
-    num = node.find(akn("num"))
+    num = node.find(_NUM)
     if num is None:
         return None
-    text = " ".join("".join(num.itertext()).split())
+    # a num without children (the usual one) is its text: itertext would give the same, slower
+    text = " ".join((num.text or "" if not len(num) else "".join(num.itertext())).split())
     return text or None
 
 
@@ -146,7 +151,7 @@ def expected_eids(root: etree._Element) -> dict[etree._Element, str]:
     used: Counter[str] = Counter()
     positions: Counter[tuple[int, str]] = Counter()
     for node in root.iter(tag=tuple(PROVISION_TAGS)):
-        name = etree.QName(node).localname
+        name = _PROVISION_NAMES[node.tag]
         parent = parent_provision(node)
         parent_id = result.get(parent) if parent is not None else None
         positions[(id(parent), name)] += 1
@@ -183,14 +188,16 @@ def modification_eids(root: etree._Element) -> dict[etree._Element, str]:
     ("sec_1__mod_1__qstr_1"); the provisions inside a quoted structure are named under the amending provision by
     expected_eids, which these names never collide with."""
     result: dict[etree._Element, str] = {}
-    positions: Counter[tuple[int, str]] = Counter()
+    # keyed by the owner element itself, which keeps its proxy alive: lxml makes a new proxy (and Python may reuse
+    # an id) for an element no longer referenced, so id(owner) could count two owners as one
+    positions: Counter[tuple[etree._Element | None, str]] = Counter()
     for node in root.iter(_MODIFICATION_TAGS):
         owner = next((a for a in node.iterancestors() if a.tag in PROVISION_TAGS or a.tag in _MODIFICATION_TAGS),
                      None)
         owner_id = (result.get(owner) or owner.get("eId")) if owner is not None else None
         prefix = MODIFICATION_PREFIXES[etree.QName(node).localname]
-        positions[(id(owner), prefix)] += 1
-        base = f"{prefix}_{positions[(id(owner), prefix)]}"
+        positions[(owner, prefix)] += 1
+        base = f"{prefix}_{positions[(owner, prefix)]}"
         result[node] = f"{owner_id}__{base}" if owner_id else base
     return result
 

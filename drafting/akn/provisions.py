@@ -48,6 +48,7 @@ class Provision:
             "heading": self.heading,
             "citation": self.citation,
             "text": self.text,
+            "quoted": self.quoted,
             "children": [child.as_dict() for child in self.children],
         }
 

@@ -6,7 +6,9 @@ its text, indented by depth. Equal text is a plain run, deleted text a `w:del` r
 number deleted and its new one inserted. A paragraph whose content is all inserted (or all deleted), like every
 paragraph of a wholly inserted provision, has its paragraph mark tracked too, so accepting or rejecting all the
 revisions leaves no empty paragraph behind. Moves, splits, merges, possible moves and change labels are Word comments
-on the provision, in the margin, so they never become text of the accepted document. What to say (the diffs to show,
+on the provision, in the margin, so they never become text of the accepted document. An amending bill's quoted text
+(the provisions it inserts into another law) has a rule down its left side, and its first provision a comment saying
+which provision quotes it ("quoted text inserted by 1"). What to say (the diffs to show,
 notes, readable labels, counts) comes from `wording`, shared with the HTML renderer.
 
 The package comes from python-docx (>= 1.2, for comments); revision markup is built with its `OxmlElement` and
@@ -28,7 +30,17 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .model import DELETE, DELETED, EQUAL, INSERT, INSERTED, Diff, Entry, Redline
-from .wording import describe_defined_term, entry_notes, heading_ops, label_text, number_ops, stat_items, text_ops
+from .wording import (
+    describe_defined_term,
+    entry_notes,
+    entry_path,
+    heading_ops,
+    label_text,
+    number_ops,
+    quoted_note,
+    stat_items,
+    text_ops,
+)
 
 AUTHOR = "Drafting service"
 INITIALS = "DS"
@@ -40,6 +52,7 @@ _BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: the package's bytes do not depend on the clock
 _HEADING_STYLES = ("Heading 2", "Heading 3")  # by depth; deeper labels are bold Normal paragraphs
+_QUOTE_RULE = {"w:val": "single", "w:sz": "12", "w:space": "8", "w:color": "A07A2C"}  # left of quoted text
 
 
 def render_docx(redline: Redline, *, date: datetime | None = None) -> bytes:
@@ -107,14 +120,17 @@ class _Writer:
 
     def entries(self, entries: tuple[Entry, ...]) -> None:
         """Write every entry, depth first, without recursion (a deep tree must not exhaust the stack)."""
-        stack = [(entry, 0) for entry in reversed(entries)]
+        stack = [(entry, 0, (), False) for entry in reversed(entries)]
         while stack:
-            entry, depth = stack.pop()
-            self.entry(entry, depth)
-            stack.extend((child, depth + 1) for child in reversed(entry.children))
+            entry, depth, parent_path, in_quote = stack.pop()
+            in_quote = in_quote or entry.quoted
+            self.entry(entry, depth, in_quote=in_quote, quoted=quoted_note(parent_path) if entry.quoted else None)
+            path = entry_path(entry, parent_path)
+            stack.extend((child, depth + 1, path, in_quote) for child in reversed(entry.children))
 
-    def entry(self, entry: Entry, depth: int) -> None:
-        """Write one entry's own paragraphs (label, then text) and its notes as a comment."""
+    def entry(self, entry: Entry, depth: int, *, in_quote: bool = False, quoted: str | None = None) -> None:
+        """Write one entry's own paragraphs (label, then text) and its notes as a comment; quoted text (in_quote)
+        with a rule beside it, the provision opening it with a note of what it is (`quoted`)."""
         number, heading, text = number_ops(entry), heading_ops(entry), text_ops(entry)
         whole = INSERT if entry.status == INSERTED else DELETE if entry.status == DELETED else None
         contents = []  # (ops, is_label, paragraph mark)
@@ -136,17 +152,20 @@ class _Writer:
             contents.append((body, False, _only_side(body) or whole))
         paragraphs = []
         for ops, is_label, mark in contents:
-            paragraph = self.paragraph(depth, heading=is_label)
+            paragraph = self.paragraph(depth, heading=is_label, quoted=in_quote)
             self.append(paragraph, ops, bold=is_label and depth >= len(_HEADING_STYLES))
             self.mark_paragraph(paragraph, mark)
             paragraphs.append(paragraph)
         # Renumbering is visible as a tracked change of the number itself; a comment on it would only add noise.
         notes = entry_notes(entry, renumbering=False) + tuple(label_text(label, entry) for label in entry.labels)
+        if quoted:
+            notes = (quoted[:1].upper() + quoted[1:], *notes)
         if notes:
             self.comment(paragraphs, notes)
 
-    def paragraph(self, depth: int, *, heading: bool) -> Paragraph:
-        """Add a paragraph indented by depth; a label near the top of the tree gets a heading style."""
+    def paragraph(self, depth: int, *, heading: bool, quoted: bool = False) -> Paragraph:
+        """Add a paragraph indented by depth; a label near the top of the tree gets a heading style; quoted text
+        gets a rule down its left side."""
         element = OxmlElement("w:p")
         if self.section_properties is None:
             self.body.append(element)
@@ -155,6 +174,13 @@ class _Writer:
         if heading and depth < len(self.heading_style_ids):
             element.style = self.heading_style_ids[depth]
         paragraph = Paragraph(element, self.document)
+        if quoted:
+            # w:pBdr follows w:pStyle and comes before w:ind and w:rPr, which are added after it
+            borders, left = OxmlElement("w:pBdr"), OxmlElement("w:left")
+            for name, value in _QUOTE_RULE.items():
+                left.set(qn(name), value)
+            borders.append(left)
+            element.get_or_add_pPr().append(borders)
         if depth:
             paragraph.paragraph_format.left_indent = INDENT_PER_LEVEL * min(depth, MAX_INDENT_LEVELS)
         return paragraph

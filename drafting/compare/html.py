@@ -5,6 +5,10 @@ number struck and its new one inserted; moves, renumbering, splits and merges ar
 provision, and change labels become readable badges. The page has its CSS in a `<style>` element, no script and no
 external resource, and a Content-Security-Policy that forbids both should anything slip through.
 
+An amending bill's quoted provisions (the text it inserts into another law, `Entry.quoted`) are marked as quoted
+text: the entry (and, side by side, each row inside it) carries the class `quoted` / `in-quote`, and the first
+opens with a caption naming the amending provision ("quoted text inserted by 1").
+
 Escape at the edge: every fragment of document text reaches the page through Jinja's autoescaping, and is passed to
 the template as data, never as template source, so `{{7*7}}` in a heading stays `{{7*7}}`. Values that land in
 attributes (ids, classes, data-*) are sanitised to [A-Za-z0-9_.-] first, so no document text is ever inside a tag.
@@ -33,9 +37,11 @@ from .wording import (
     RENUMBERED,
     describe_defined_term,
     entry_notes,
+    entry_path,
     heading_ops,
     label_text,
     number_ops,
+    quoted_note,
     renumbered,
     stat_items,
     summary_items,
@@ -81,6 +87,9 @@ class EntryView(NamedTuple):
     changed: bool  # anything in the entry or below it differs
     has_children: bool
     context: str = ""  # the numbers of the entry's ancestors, outermost first ("SECTION 1. (a)"), to name it alone
+    quoted: bool = False  # the entry opens a quoted structure (text an amending bill inserts into another law)
+    in_quote: bool = False  # the entry is inside a quoted structure (itself quoted, or below one)
+    quoted_words: str = ""  # for a quoted entry, what it is: "quoted text inserted by 1"
 
     @property
     def anchor(self) -> str:
@@ -144,6 +153,7 @@ class Page(NamedTuple):
     max_depth: int
     fragment: bool = False  # a part of another page rather than a page of its own
     summary: tuple[tuple[str, str], ...] = ()  # the counts a reader looks for first, as (count, what) pairs
+    has_quoted: bool = False  # some entry is an amending bill's quoted text (the page styles it only then)
 
 
 def render_html(redline: Redline, *, view: str = INLINE, collapse_unchanged: bool = False) -> str:
@@ -180,6 +190,7 @@ def _page(redline: Redline, view: str, collapse_unchanged: bool) -> Page:
         rows=rows if view == SIDE_BY_SIDE else (),
         defined_terms=tuple(describe_defined_term(item) for item in redline.defined_terms),
         max_depth=_MAX_INDENT,
+        has_quoted=any(row.in_quote for row in rows),
     )
 
 
@@ -222,12 +233,16 @@ class _Builder:
     def _rows(self) -> tuple[EntryView, ...]:
         """Return every entry's view, depth first in order."""
         rows = []
-        stack = [(entry, 0, "") for entry in reversed(self._entries)]
+        stack = [(entry, 0, "", (), False) for entry in reversed(self._entries)]
         while stack:
-            entry, depth, context = stack.pop()
-            rows.append(self._view(entry, depth)._replace(context=context))
+            entry, depth, context, parent_path, in_quote = stack.pop()
+            in_quote = in_quote or entry.quoted
+            rows.append(self._view(entry, depth)._replace(
+                context=context, quoted=entry.quoted, in_quote=in_quote,
+                quoted_words=quoted_note(parent_path) if entry.quoted else ""))
             inner = " ".join(part for part in (context, entry.new_num or entry.old_num) if part)
-            stack.extend((child, depth + 1, inner) for child in reversed(entry.children))
+            path = entry_path(entry, parent_path)
+            stack.extend((child, depth + 1, inner, path, in_quote) for child in reversed(entry.children))
         return tuple(rows)
 
     def events(self, collapse_unchanged: bool) -> tuple[Event, ...]:

@@ -57,7 +57,9 @@ class ParagraphDiff:
     """The word diff of one paragraph of a provision's own text, for renderers that mark changes in place."""
 
     block: str  # the provision's own block that holds the paragraph: "intro", "content" or "wrapUp"
-    index: int  # the paragraph's position among the <p> elements of that block in the new document, from 0
+    # the paragraph's position among the <p> elements of that block in the new document, from 0 (those inside a
+    # quoted structure, which belong to the quoted provisions, not counted)
+    index: int
     diff: Diff
     # the paragraphs of the block did not line up: the diff is of the whole block, to stand in its first paragraph
     # in place of all of them
@@ -87,6 +89,8 @@ class Entry:
     possible_move: bool = False  # a delete or insert that may be half of a move the aligner was not sure of
     # the changed paragraphs of the own text, for a changed or moved 1:1 entry (not in the JSON contract)
     paragraph_diffs: tuple[ParagraphDiff, ...] = ()
+    # the provision opens a quoted structure: text an amending bill inserts into another law, numbered in that law
+    quoted: bool = False
 
     @property
     def changed(self) -> bool:
@@ -117,6 +121,8 @@ class Entry:
             result["new_position"] = self.new_position
         if self.possible_move:
             result["possible_move"] = True
+        if self.quoted:
+            result["quoted"] = True
         return result
 
 

@@ -36,9 +36,12 @@ from .paragraphs import index_by_eid, paragraph_diffs
 from .words import has_change, plain, word_diff
 
 
-def to_node(provision: Provision) -> Node:
-    """Turn an extracted provision (and its subtree) into an aligner node."""
-    children = [to_node(child) for child in provision.children]
+def to_node(provision: Provision, quoted: set[str] | None = None) -> Node:
+    """Turn an extracted provision (and its subtree) into an aligner node; add to `quoted` the eIds of the
+    provisions that open a quoted structure (an amending bill's inserted text)."""
+    if quoted is not None and provision.quoted and provision.eId:
+        quoted.add(provision.eId)
+    children = [to_node(child, quoted) for child in provision.children]
     # heading and text are already whitespace-folded; only quotes and dashes need making plain
     full = " ".join(part for part in (plain(provision.heading or ""), plain(provision.text),
                                       *(child.full for child in children)) if part)
@@ -68,9 +71,11 @@ class _Builder:
     """Turn the matches of the aligner into entries, level by level, with both documents' provisions at hand by eId
     (looked up only for the pairs whose paragraphs a renderer marks: changed or moved 1:1 pairs)."""
 
-    def __init__(self, old_root: etree._Element, new_root: etree._Element, *, same_work: bool):
+    def __init__(self, old_root: etree._Element, new_root: etree._Element, *, same_work: bool,
+                 old_quoted: frozenset[str] = frozenset(), new_quoted: frozenset[str] = frozenset()):
         self.old_root, self.new_root = old_root, new_root
         self.same_work = same_work
+        self.old_quoted, self.new_quoted = old_quoted, new_quoted
 
     @functools.cached_property
     def old_elements(self) -> dict[str, etree._Element]:
@@ -93,16 +98,18 @@ class _Builder:
         first = (news or olds)[0]
         old_num = olds[0].num if olds else None
         new_num = news[0].num if news else None
+        quoted = first.eid in (self.new_quoted if news else self.old_quoted)
         if match.kind == "deleted":
             return Entry(DELETED, tuple(n.eid for n in olds), (), first.element, old_num, None, olds[0].heading, None,
                          match.score, diff=word_diff(olds[0].text, ""), heading_diff=word_diff(olds[0].heading, ""),
-                         children=_one_sided(olds[0].children, DELETED), old_position=match.old[0] + 1,
-                         possible_move=match.possible_move)
+                         children=_one_sided(olds[0].children, DELETED, self.old_quoted),
+                         old_position=match.old[0] + 1, possible_move=match.possible_move, quoted=quoted)
         if match.kind == "inserted":
             return Entry(INSERTED, (), tuple(n.eid for n in news), first.element, None, new_num, None,
                          news[0].heading, match.score, diff=word_diff("", news[0].text),
-                         heading_diff=word_diff("", news[0].heading), children=_one_sided(news[0].children, INSERTED),
-                         new_position=match.new[0] + 1, possible_move=match.possible_move)
+                         heading_diff=word_diff("", news[0].heading),
+                         children=_one_sided(news[0].children, INSERTED, self.new_quoted),
+                         new_position=match.new[0] + 1, possible_move=match.possible_move, quoted=quoted)
         if match.kind in ("split", "merged"):
             old_text = " ".join(n.full for n in olds)
             new_text = " ".join(n.full for n in news)
@@ -110,11 +117,11 @@ class _Builder:
             return Entry(SPLIT if match.kind == "split" else MERGED, tuple(n.eid for n in olds),
                          tuple(n.eid for n in news), first.element, old_num, new_num, olds[0].heading,
                          news[0].heading, match.score, labels=label_changes(diff), diff=diff,
-                         old_position=match.old[0] + 1, new_position=match.new[0] + 1)
+                         old_position=match.old[0] + 1, new_position=match.new[0] + 1, quoted=quoted)
         a, b = olds[0], news[0]
         if match.kind == "exact":
             # the same words may still stand in other paragraphs: a moved provision's are marked where they differ
-            return _identical(a, b, match.old[0] + 1, match.new[0] + 1, moved=match.moved,
+            return _identical(a, b, match.old[0] + 1, match.new[0] + 1, self.new_quoted, moved=match.moved,
                               paragraph_diffs=self._paragraph_diffs(a, b) if match.moved else ())
         diff = word_diff(a.text, b.text)
         heading_diff = word_diff(a.heading, b.heading)
@@ -126,7 +133,8 @@ class _Builder:
                      labels=label_changes(diff, heading_diff) if own_change else (), diff=diff,
                      heading_diff=heading_diff, children=children, old_position=match.old[0] + 1,
                      new_position=match.new[0] + 1, renumbered=not _same_num(a.num, b.num),
-                     paragraph_diffs=self._paragraph_diffs(a, b, diff) if status != UNCHANGED else ())
+                     paragraph_diffs=self._paragraph_diffs(a, b, diff) if status != UNCHANGED else (),
+                     quoted=quoted)
 
     def _paragraph_diffs(self, a: Node, b: Node, own_diff: Diff | None = None) -> tuple[ParagraphDiff, ...]:
         """Diff the paragraphs of a pair, reusing the diff of its own texts when one is given."""
@@ -137,22 +145,22 @@ class _Builder:
         return paragraph_diffs(self.old_elements.get(a.eid), element, known)
 
 
-def _identical(a: Node, b: Node, old_position: int, new_position: int, *, moved: bool = False,
-               paragraph_diffs: tuple[ParagraphDiff, ...] = ()) -> Entry:
+def _identical(a: Node, b: Node, old_position: int, new_position: int, quoted: frozenset[str] = frozenset(), *,
+               moved: bool = False, paragraph_diffs: tuple[ParagraphDiff, ...] = ()) -> Entry:
     """Entry for provisions whose text is the same all the way down (no alignment or diff needed below)."""
     children = tuple(
-        _identical(x, y, k, k) for k, (x, y) in enumerate(zip(a.children, b.children, strict=True), start=1)
+        _identical(x, y, k, k, quoted) for k, (x, y) in enumerate(zip(a.children, b.children, strict=True), start=1)
     )
     return Entry(
         MOVED if moved else UNCHANGED, (a.eid,), (b.eid,), b.element, a.num, b.num, a.heading, b.heading, 1.0,
         diff=((EQUAL, b.text),) if b.text else (), heading_diff=((EQUAL, b.heading),) if b.heading else (),
         children=children, old_position=old_position, new_position=new_position,
-        renumbered=not _same_num(a.num, b.num), paragraph_diffs=paragraph_diffs,
+        renumbered=not _same_num(a.num, b.num), paragraph_diffs=paragraph_diffs, quoted=b.eid in quoted,
     )
 
 
-def _one_sided(nodes: list[Node], status: str) -> tuple[Entry, ...]:
-    """The subtree of a wholly inserted or deleted provision."""
+def _one_sided(nodes: list[Node], status: str, quoted: frozenset[str] = frozenset()) -> tuple[Entry, ...]:
+    """The subtree of a wholly inserted or deleted provision (`quoted`: the eIds of its side's quoted provisions)."""
     entries = []
     for position, node in enumerate(nodes, start=1):
         inserted = status == INSERTED
@@ -162,15 +170,16 @@ def _one_sided(nodes: list[Node], status: str) -> tuple[Entry, ...]:
             None if inserted else node.heading, node.heading if inserted else None, 0.0,
             diff=word_diff("", node.text) if inserted else word_diff(node.text, ""),
             heading_diff=word_diff("", node.heading) if inserted else word_diff(node.heading, ""),
-            children=_one_sided(node.children, status),
+            children=_one_sided(node.children, status, quoted),
             new_position=position if inserted else None, old_position=None if inserted else position,
+            quoted=node.eid in quoted,
         ))
     return tuple(entries)
 
 
-def body_nodes(root: etree._Element) -> list[Node]:
-    """The top-level provisions of a document as aligner nodes."""
-    return [to_node(provision) for provision in extract_provisions(root)]
+def body_nodes(root: etree._Element, quoted: set[str] | None = None) -> list[Node]:
+    """The top-level provisions of a document as aligner nodes (collecting the eIds of quoted ones in `quoted`)."""
+    return [to_node(provision, quoted) for provision in extract_provisions(root)]
 
 
 def compare(old_root: etree._Element, new_root: etree._Element, *, old: DocumentSummary | None = None,
@@ -179,7 +188,12 @@ def compare(old_root: etree._Element, new_root: etree._Element, *, old: Document
     old = old or summary(old_root)
     new = new or summary(new_root)
     same_work = bool(old.frbr_uri) and old.frbr_uri == new.frbr_uri
-    entries = _Builder(old_root, new_root, same_work=same_work).entries(body_nodes(old_root), body_nodes(new_root))
+    old_quoted: set[str] = set()
+    new_quoted: set[str] = set()
+    old_nodes, new_nodes = body_nodes(old_root, old_quoted), body_nodes(new_root, new_quoted)
+    builder = _Builder(old_root, new_root, same_work=same_work, old_quoted=frozenset(old_quoted),
+                       new_quoted=frozenset(new_quoted))
+    entries = builder.entries(old_nodes, new_nodes)
     stats = {"same_work": same_work, "top_level": count_statuses_top(entries), **count_statuses(entries)}
     terms = defined_term_changes(old_root, new_root, entries)
     defining = {change["new"] or change["old"] for change in terms}

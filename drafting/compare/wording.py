@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from drafting.akn.provisions import cite
+
 from .model import (
     CHANGED,
     DELETE,
@@ -96,6 +98,20 @@ def label_text(label: str, entry: Entry) -> str:
     if removed and added:
         return f"{removed.group(0)} → {added.group(0)}: {verdict}"
     return words
+
+
+def quoted_note(amending: tuple[str, ...]) -> str:
+    """Say what a provision opening a quoted structure is, given the printed numbers of the amending provision
+    ("SECTION 1.",): "quoted text inserted by 1"."""
+    citation = cite(tuple(num for num in amending if num))
+    return f"quoted text inserted by {citation}" if citation else "quoted text"
+
+
+def entry_path(entry: Entry, parent: tuple[str, ...]) -> tuple[str, ...]:
+    """Return an entry's printed numbers from the top as a citation reads them (a quoted provision's restart)."""
+    num = entry.new_num or entry.old_num
+    base = () if entry.quoted else parent
+    return (*base, num) if num else base
 
 
 def describe_defined_term(item: dict) -> str:

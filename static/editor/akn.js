@@ -1,5 +1,11 @@
 // The AKN document being edited: parsing, the provisions of its body, structural edits, numbering and eIds.
 // Works on an XML DOM (DOMParser), never on strings of markup; the server re-parses and validates every save.
+//
+// An amending bill's paragraph holds its instruction in a <mod>, and the text it inserts into another law in a
+// <quotedStructure> inside it: the instruction's words are the paragraph's text, edited in place (the mod, its
+// quotedText and the quoted structure stay), and the quoted structure's provisions are provisions like any other,
+// named under the amending provision (as drafting/akn/eids.py does) but numbered as in the law they amend: they
+// are never renumbered at the top of their quoted structure, and no provision moves into or out of one.
 
 export const AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0";
 
@@ -54,6 +60,49 @@ const FIRST_NUM = {
 
 export function isProvision(node) {
   return node != null && node.nodeType === 1 && node.namespaceURI === AKN_NS && rules().prefixes.has(node.localName);
+}
+
+function isAkn(node, name) {
+  return node != null && node.nodeType === 1 && node.namespaceURI === AKN_NS && node.localName === name;
+}
+
+export function isQuotedStructure(node) {
+  return isAkn(node, "quotedStructure");
+}
+
+/** Tell whether a provision opens a quoted structure (an amending bill's inserted text), as Provision.quoted does. */
+export function isQuoted(node) {
+  return isProvision(node) && isQuotedStructure(node.parentElement);
+}
+
+/** The quoted structure a node is inside (the nearest), or null. */
+export function quotedStructureAround(node) {
+  for (let parent = node.parentElement; parent; parent = parent.parentElement) {
+    if (isQuotedStructure(parent)) return parent;
+  }
+  return null;
+}
+
+/** The provision whose instruction quotes the text a node is in, or null outside quoted text. */
+export function amendingProvision(node) {
+  const structure = quotedStructureAround(node);
+  return structure ? parentProvision(structure) : null;
+}
+
+/** The quoted structures of a provision's own text (content, intro, wrapUp), not those inside another one. */
+export function quotedStructuresOf(node, names = ["content", "intro", "wrapUp"]) {
+  const blocks = names.map((name) => firstChild(node, name)).filter(Boolean);
+  return blocks.flatMap((block) => Array.from(block.getElementsByTagNameNS(AKN_NS, "quotedStructure"))
+    .filter((structure) => quotedStructureAround(structure) === null || !block.contains(quotedStructureAround(structure))));
+}
+
+/**
+ * The provisions listed under a provision in the outline, in document order: those its instruction quotes (in its
+ * content or intro), its children, then those quoted in its wrapUp.
+ */
+export function outlineChildren(node) {
+  const quoted = (names) => quotedStructuresOf(node, names).flatMap(childProvisions);
+  return [...quoted(["content", "intro"]), ...childProvisions(node), ...quoted(["wrapUp"])];
 }
 
 function childElements(node, name) {
@@ -134,9 +183,11 @@ export function setHeading(node, text) {
 
 /**
  * Set the text of one paragraph, keeping its inline markup (a <def>, <term> or <ref>) wherever the marked words
- * are still there, in order; markup whose words were edited away goes with them.
+ * are still there, in order; markup whose words were edited away goes with them. A paragraph holding an amending
+ * instruction has one text per run of words between its quoted structures (`run`, from 0): see setRunText.
  */
-export function setParagraphText(p, text) {
+export function setParagraphText(p, text, run = 0) {
+  if (holdsInstruction(p)) return setRunText(p, run, text);
   const value = text.replace(/\s+/g, " ").trim();
   if (value === p.textContent.replace(/\s+/g, " ").trim()) return false;
   const inline = Array.from(p.children);
@@ -152,6 +203,238 @@ export function setParagraphText(p, text) {
     cursor = at + words.length;
   }
   if (cursor < value.length) p.append(value.slice(cursor));
+  return true;
+}
+
+// Inline elements that hold an amending instruction's words: never dropped, their words edited inside them.
+const WRAPPERS = new Set(["mod", "mmod", "rmod"]);
+
+/** Tell whether a paragraph holds an amending instruction (a mod, or a quoted structure). */
+export function holdsInstruction(p) {
+  return Array.from(p.getElementsByTagNameNS(AKN_NS, "*"))
+    .some((node) => WRAPPERS.has(node.localName) || node.localName === "quotedStructure");
+}
+
+/**
+ * The words of a paragraph as runs between its quoted structures (n structures, n + 1 runs), each a list of
+ * pieces in document order: {text} a text node; {atom} inline markup kept whole while its words stay (quotedText,
+ * def, ref); {open} and {close} the edges of a wrapper (a mod) whose words are edited inside it.
+ */
+export function paragraphRuns(p) {
+  const runs = [[]];
+  const structures = [];
+  const walk = (parent) => {
+    for (const child of Array.from(parent.childNodes)) {
+      const run = runs[runs.length - 1];
+      if (child.nodeType === 3 || child.nodeType === 4) run.push({ text: child });
+      else if (child.nodeType !== 1) continue; // comments and processing instructions are no words
+      else if (isQuotedStructure(child)) {
+        structures.push(child);
+        runs.push([]);
+      } else if ((child.namespaceURI === AKN_NS && WRAPPERS.has(child.localName))
+          || child.getElementsByTagNameNS(AKN_NS, "quotedStructure").length) {
+        run.push({ open: child });
+        walk(child);
+        runs[runs.length - 1].push({ close: child });
+      } else run.push({ atom: child });
+    }
+  };
+  walk(p);
+  return { runs, structures };
+}
+
+function pieceWords(piece) {
+  if (piece.text) return piece.text.data;
+  return piece.atom ? piece.atom.textContent : "";
+}
+
+/** The words of one run of pieces, as the drafter sees them (whitespace folded). */
+export function runText(pieces) {
+  return pieces.map(pieceWords).join("").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Share an edited text among slots: the texts between the edges of wrappers (`edges`, "open" or "close", one
+ * between each two slots). Words typed at a wrapper's edge go inside it; an edge within the edit goes between the
+ * words that stayed either side of it (found by a word by word comparison of the edited part).
+ */
+function distribute(olds, edges, value) {
+  const old = olds.join("");
+  let same = 0;
+  while (same < old.length && same < value.length && old[same] === value[same]) same += 1;
+  let tail = 0;
+  while (tail < old.length - same && tail < value.length - same
+    && old[old.length - 1 - tail] === value[value.length - 1 - tail]) tail += 1;
+  const oldEnd = old.length - tail;
+  const newEnd = value.length - tail;
+  const offsets = [];
+  let offset = 0;
+  for (const text of olds.slice(0, -1)) {
+    offset += text.length;
+    offsets.push(offset);
+  }
+  const within = matchWords(old, value, [same, oldEnd], [same, newEnd], offsets.filter((at) => at > same && at < oldEnd));
+  const result = [];
+  let start = 0;
+  offsets.forEach((at, index) => {
+    const open = edges[index] === "open";
+    let end;
+    if (at < same || (at === same && (open || oldEnd > same))) end = at;
+    else if (at === same) end = newEnd; // words typed at a closing edge: inside
+    else if (at > oldEnd || (at === oldEnd && !open)) end = at + value.length - old.length;
+    else if (at === oldEnd) end = newEnd; // words replaced just before an opening edge: outside
+    else end = open ? within.get(at)[0] : within.get(at)[1];
+    end = Math.max(end, start);
+    result.push(value.slice(start, end));
+    start = end;
+  });
+  result.push(value.slice(start));
+  return result;
+}
+
+/**
+ * Map offsets inside the edited part of a text to the edited text: for each, the end of the last word kept before
+ * it and the start of the first word kept after it (words compared in order, longest common subsequence).
+ */
+function matchWords(old, value, [oldStart, oldEnd], [newStart, newEnd], offsets) {
+  const found = new Map();
+  if (!offsets.length) return found;
+  const split = (text, from, to, cuts) => {
+    const tokens = [];
+    let begin = from;
+    for (let at = from + 1; at <= to; at += 1) {
+      if (at === to || cuts.includes(at) || /\s/.test(text[at]) !== /\s/.test(text[at - 1])) {
+        tokens.push({ text: text.slice(begin, at), begin, end: at });
+        begin = at;
+      }
+    }
+    return tokens;
+  };
+  const a = split(old, oldStart, oldEnd, offsets);
+  const b = split(value, newStart, newEnd, []);
+  const matchedA = new Array(a.length).fill(null);
+  if (a.length * b.length <= 250000) {
+    const table = Array.from({ length: a.length + 1 }, () => new Uint16Array(b.length + 1));
+    for (let i = a.length - 1; i >= 0; i -= 1) {
+      for (let j = b.length - 1; j >= 0; j -= 1) {
+        table[i][j] = a[i].text === b[j].text ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+      }
+    }
+    for (let i = 0, j = 0; i < a.length && j < b.length;) {
+      if (a[i].text === b[j].text) { matchedA[i] = b[j]; i += 1; j += 1; } else if (table[i + 1][j] >= table[i][j + 1]) i += 1;
+      else j += 1;
+    }
+  }
+  for (const at of offsets) {
+    let before = newStart;
+    let after = newEnd;
+    a.forEach((token, index) => {
+      if (!matchedA[index]) return;
+      if (token.end <= at) before = matchedA[index].end;
+      else if (after === newEnd && token.begin >= at) after = matchedA[index].begin;
+    });
+    found.set(at, [before, Math.max(before, after)]);
+  }
+  return found;
+}
+
+/**
+ * Set the words of one run of an instruction paragraph (see paragraphRuns). The mod and the quoted structures stay
+ * whatever the words. Inline markup (a def, a ref) stays while its words are there, in order, and goes with them;
+ * a quotedText whose words were edited keeps the edit inside it while its first or last character stays (its words
+ * typed over whole, it is no quoted text any more). The words between them go where they were typed, inside or
+ * outside the mod.
+ */
+export function setRunText(p, index, text) {
+  const value = text.replace(/\s+/g, " ").trim();
+  const { runs, structures } = paragraphRuns(p);
+  const pieces = runs[index];
+  if (!pieces) return false;
+  const old = pieces.map(pieceWords).join("").replace(/\s+/g, " ");
+  if (value === old.trim()) return false;
+  // the spaces that part the run from a quoted structure or the words around it stay
+  // (words typed before a quoted structure where there were none are parted from it too)
+  const trail = old.endsWith(" ") || (!old.trim() && index < structures.length) ? " " : "";
+  const target = value ? `${old.startsWith(" ") ? " " : ""}${value}${trail}` : "";
+  // inline markup stays whole where its words still are, in order; between two such, a gap of words
+  const kept = new Set();
+  const gaps = [];
+  let cursor = 0;
+  for (const piece of pieces) {
+    if (!piece.atom) continue;
+    const words = piece.atom.textContent.replace(/\s+/g, " ");
+    const at = words.trim() ? target.indexOf(words, cursor) : -1;
+    if (at < 0) continue;
+    kept.add(piece);
+    gaps.push([cursor, at]);
+    cursor = at + words.length;
+  }
+  gaps.push([cursor, target.length]);
+  // a quotedText whose words changed is opened: its words are edited inside it, like a mod's
+  const flat = [];
+  const opened = [];
+  const before = []; // the words of each opened quotedText before the edit
+  for (const piece of pieces) {
+    const atom = piece.atom;
+    if (atom && !kept.has(piece) && isAkn(atom, "quotedText")
+        && Array.from(atom.childNodes).every((child) => child.nodeType === 3)) {
+      opened.push(atom);
+      before.push(atom.textContent.replace(/\s+/g, " ").trim());
+      flat.push({ open: atom }, ...Array.from(atom.childNodes, (child) => ({ text: child })), { close: atom });
+    } else flat.push(piece);
+  }
+  // slots: the texts between edges (kept markup, the edges of a mod or an opened quotedText), each placed after
+  // the piece before it; the slots of a gap share its words
+  const groups = [[]];
+  const slots = [];
+  let slot = { after: null, texts: [] };
+  let folded = "";
+  for (const piece of flat) {
+    if (piece.atom && !kept.has(piece)) continue;
+    if (piece.text) {
+      let words = piece.text.data.replace(/\s+/g, " ");
+      if (folded.endsWith(" ") && words.startsWith(" ")) words = words.slice(1);
+      folded += words;
+      slot.texts.push(words);
+      continue;
+    }
+    if (piece.atom) folded += piece.atom.textContent.replace(/\s+/g, " ");
+    groups[groups.length - 1].push(slot);
+    slots.push(slot);
+    if (piece.atom) groups.push([]);
+    slot = { after: piece, texts: [] };
+  }
+  groups[groups.length - 1].push(slot);
+  slots.push(slot);
+  groups.forEach((group, number) => {
+    const [from, to] = gaps[number];
+    const edges = group.slice(1).map((item) => (item.after.open ? "open" : "close"));
+    const shares = distribute(group.map((item) => item.texts.join("")), edges, target.slice(from, to));
+    group.forEach((item, position) => { item.text = shares[position]; });
+  });
+  for (const piece of flat) {
+    if (piece.text) piece.text.remove();
+    else if (piece.atom && !kept.has(piece)) piece.atom.remove();
+  }
+  const doc = p.ownerDocument;
+  for (const item of slots) {
+    if (!item.text) continue;
+    const node = doc.createTextNode(item.text);
+    const after = item.after;
+    if (!after && index > 0) structures[index - 1].after(node); // the run opens after this quoted structure
+    else if (!after) p.prepend(node);
+    else if (after.open) after.open.prepend(node);
+    else (after.close || after.atom).after(node);
+  }
+  // an opened quotedText stays quoted text while its first or last character does (a quotation mark, a word);
+  // words typed over all of it are no quoted text
+  opened.forEach((atom, position) => {
+    const now = atom.textContent.replace(/\s+/g, " ").trim();
+    const was = before[position];
+    if (now && (now[0] === was[0] || now[now.length - 1] === was[was.length - 1])) return;
+    if (now) atom.replaceWith(doc.createTextNode(atom.textContent));
+    else atom.remove();
+  });
   return true;
 }
 
@@ -303,7 +586,9 @@ function insertChild(parent, node, before) {
 }
 
 export function addSibling(node, { keepNumbers = false } = {}) {
-  const created = newProvision(node.ownerDocument, node.localName, keepNumbers ? insertedNumber(node) : numOf(node));
+  // the top of a quoted structure is numbered as in the law it amends, never renumbered: a new one is inserted ("3A")
+  const keep = keepNumbers || isQuoted(node);
+  const created = newProvision(node.ownerDocument, node.localName, keep ? insertedNumber(node) : numOf(node));
   node.parentNode.insertBefore(created, node.nextElementSibling);
   return created;
 }
@@ -327,15 +612,25 @@ export function addTopLevel(body) {
   return created;
 }
 
+/** Tell whether a provision may be deleted: not the last thing a quoted structure holds (it may not be empty). */
+export function canRemove(node) {
+  return !(isQuotedStructure(node.parentNode) && node.parentNode.children.length === 1);
+}
+
 export function remove(node) {
+  if (!canRemove(node)) return false;
   const parent = node.parentNode;
   node.remove();
   restoreContent(parent);
 }
 
-/** Tell whether `node` may move into `target` (not into itself or one of its own descendants). */
+/**
+ * Tell whether `node` may move into `target` (a provision, a quoted structure or the body): not into itself or one
+ * of its own descendants, and not into or out of a quoted structure (the text a bill quotes is not its own).
+ */
 export function canMoveInto(node, target) {
-  return target !== node && !node.contains(target);
+  const scope = isQuotedStructure(target) ? target : quotedStructureAround(target);
+  return target !== node && !node.contains(target) && scope === quotedStructureAround(node);
 }
 
 /**
@@ -343,7 +638,7 @@ export function canMoveInto(node, target) {
  * end of its children.
  */
 export function moveTo(node, parent, before = null) {
-  if (!canMoveInto(node, parent)) throw new Error("a provision cannot move into itself");
+  if (!canMoveInto(node, parent)) return false;
   const oldParent = node.parentNode;
   if (isProvision(parent)) makeRoomForChildren(parent);
   insertChild(parent, node, before);
@@ -396,7 +691,7 @@ export function indent(node) {
 /** Make a provision the sibling that follows its parent. */
 export function outdent(node) {
   const parent = parentProvision(node);
-  if (!parent) return false;
+  if (!parent || !canMoveInto(node, parent.parentNode)) return false;
   const oldParent = node.parentNode;
   parent.parentNode.insertBefore(node, parent.nextSibling);
   restoreContent(oldParent);
@@ -498,17 +793,33 @@ function followRenamedEids(doc, renamed) {
   }
 }
 
-/** Every provision of the body in document order, with its depth (0 for top level). */
+/**
+ * Every provision of the body in document order, with its depth (0 for top level); the provisions a provision
+ * quotes are listed under it, `quoted` for those that open a quoted structure.
+ */
 export function outline(body) {
   const items = [];
   const walk = (parent, depth) => {
-    for (const child of childProvisions(parent)) {
-      items.push({ node: child, depth });
+    for (const child of parent === body ? childProvisions(parent) : outlineChildren(parent)) {
+      items.push({ node: child, depth, quoted: isQuoted(child) });
       walk(child, depth + 1);
     }
   };
   if (body) walk(body, 0);
   return items;
+}
+
+/** The words of an element outside the quoted structures in it (an instruction's own words). */
+export function wordsOutsideQuotes(element) {
+  let words = "";
+  const walk = (node) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === 3 || child.nodeType === 4) words += child.data;
+      else if (child.nodeType === 1 && !isQuotedStructure(child)) walk(child);
+    }
+  };
+  walk(element);
+  return words;
 }
 
 /** The defined terms of a document: the words of each <def> and the provision that defines it. */

@@ -5,7 +5,7 @@ import * as akn from "./akn.js";
 import { ApiProblem, adoptInto, loadDocumentXml, saveDocumentXml, versionOfEtag } from "./http.js";
 import { MergeView } from "./merge.js";
 import { SafeguardsPanel } from "./safeguards.js";
-import { citation, el, refreshText, renderBill, renderOutline, renderTerms, termUses } from "./view.js";
+import { citation, describe, el, refreshText, renderBill, renderOutline, renderTerms, termUses } from "./view.js";
 
 const root = document.getElementById("editor");
 const config = {
@@ -140,8 +140,9 @@ function findByEid(eid) {
     .find((node) => akn.isProvision(node) && node.getAttribute("eId") === eid) || null;
 }
 
-function bind(element, node, kind) {
-  domToXml.set(element, { node, kind });
+function bind(element, node, kind, { run = 0 } = {}) {
+  // run: which run of an instruction paragraph's words the element shows (see akn.paragraphRuns)
+  domToXml.set(element, { node, kind, run });
   if (kind === "provision") xmlToSection.set(node, element);
 }
 
@@ -171,8 +172,10 @@ function renderSelection() {
   if (section) section.classList.add("selected");
   const outlineItem = ui.outline.querySelector(`[data-eid="${CSS.escape(node.getAttribute("eId") || "")}"]`);
   if (outlineItem) outlineItem.setAttribute("aria-current", "true");
-  ui.selected.textContent = `${node.localName} ${citation(node)}${akn.headingOf(node) ? ` — ${akn.headingOf(node)}` : ""}`;
-  const options = [el("option", { value: "" }, "Move into…"), el("option", { value: "body" }, "the top level")];
+  ui.selected.textContent = `${describe(node)}${akn.headingOf(node) ? ` — ${akn.headingOf(node)}` : ""}`;
+  const options = [el("option", { value: "" }, "Move into…")];
+  // quoted text moves only within its quoted structure, and nothing moves into one
+  if (akn.canMoveInto(state.selected, body())) options.push(el("option", { value: "body" }, "the top level"));
   for (const { node: candidate } of akn.outline(body())) {
     if (!akn.canMoveInto(state.selected, candidate) || candidate === akn.parentProvision(state.selected)) continue;
     options.push(el("option", { value: candidate.getAttribute("eId") }, `${citation(candidate)} ${akn.headingOf(candidate)}`));
@@ -206,7 +209,10 @@ function focusProvision(node) {
 
 // --- edits ---------------------------------------------------------------------------------------------------------
 
-/** Run a structure edit on the selected provision, undoably; focus what it returns (or the selection). */
+/**
+ * Run a structure edit on the selected provision, undoably; focus what it returns (or the selection). Return
+ * whether it was made (an edit that returns false is not possible where the provision stands).
+ */
 function structural(edit) {
   endTyping();
   remember();
@@ -215,12 +221,13 @@ function structural(edit) {
     state.undo.pop();
     updateButtons();
     announce("That move is not possible here.");
-    return;
+    return false;
   }
   if (result && akn.isProvision(result)) state.selected = result;
   changed({ structure: true });
   focusProvision(state.selected);
   announce(`${citation(state.selected)} ${akn.headingOf(state.selected)}`.trim());
+  return true;
 }
 
 const actions = {
@@ -232,6 +239,7 @@ const actions = {
   outdent: () => akn.outdent(state.selected),
   delete: () => {
     const node = state.selected;
+    if (!akn.canRemove(node)) return false; // a quoted structure may not be left empty
     const next = node.nextElementSibling && akn.isProvision(node.nextElementSibling) ? node.nextElementSibling : null;
     const parent = akn.parentProvision(node);
     akn.remove(node);
@@ -243,8 +251,7 @@ const actions = {
 function runAction(name) {
   if (!state.selected || !state.selected.isConnected || !actions[name]) return;
   const label = citation(state.selected);
-  structural(actions[name]);
-  if (name === "delete") announce(`Deleted ${label}.`);
+  if (structural(actions[name]) && name === "delete") announce(`Deleted ${label}.`);
 }
 
 function onInput(event) {
@@ -258,7 +265,7 @@ function onInput(event) {
   state.typingTimer = setTimeout(endTyping, TYPING_PAUSE_MS);
   const text = event.target.textContent;
   if (bound.kind === "heading") akn.setHeading(bound.node, text);
-  else akn.setParagraphText(bound.node, text);
+  else akn.setParagraphText(bound.node, text, bound.run);
   changed();
 }
 
@@ -283,7 +290,7 @@ function onFocusOut(event) {
   if (bound && bound.kind === "text" && event.target.dataset.edited) {
     delete event.target.dataset.edited;
     const terms = termUses(state.doc, body());
-    refreshText(event.target, bound.node, terms);
+    refreshText(event.target, bound.node, terms, bound.run);
     renderTerms(ui.terms, terms, { onJump: focusProvision });
   }
 }

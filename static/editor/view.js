@@ -1,7 +1,12 @@
 // Showing the document as a bill: provisions with their numbers, headings and text as printed, the outline, and
 // the defined terms. Every piece of document text goes into the page as text (textContent), never as markup.
+// An amending bill's instruction shows as its provision's text, and the text it quotes (its quoted structures)
+// after it, set apart as quoted text, each quoted provision shown and edited like any other.
 
-import { AKN_NS, childProvisions, definedTerms, headingOf, isProvision, numOf, outline } from "./akn.js";
+import {
+  AKN_NS, amendingProvision, childProvisions, definedTerms, headingOf, holdsInstruction, isProvision, numOf, outline,
+  paragraphRuns, runText, wordsOutsideQuotes,
+} from "./akn.js";
 
 /** Create an element with attributes and children (strings become text nodes). */
 export function el(tag, attributes = {}, ...children) {
@@ -25,6 +30,18 @@ export function citation(node) {
   return parts.join("") || node.getAttribute("eId") || "(unnumbered)";
 }
 
+/** What quoted text is, for a screen reader and the drafter: "quoted text inserted by 1". */
+export function quotedLabel(node) {
+  const amending = amendingProvision(node);
+  return amending ? `quoted text inserted by ${citation(amending)}` : "quoted text";
+}
+
+/** How the editor names a provision: "section 2", "subsection 220(a) (quoted text inserted by 1)". */
+export function describe(node) {
+  const name = `${node.localName} ${citation(node)}`;
+  return amendingProvision(node) ? `${name} (${quotedLabel(node)})` : name;
+}
+
 function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -41,17 +58,40 @@ function termFor(terms, words) {
   return terms.find((item) => lower === item.term.toLowerCase() || lower === `${item.term.toLowerCase()}s`);
 }
 
-/** Show a paragraph's text in an element again, its defined terms and their uses marked. */
-export function refreshText(target, p, terms) {
+/**
+ * Show a paragraph's text in an element again, its defined terms and their uses marked (for an instruction
+ * paragraph, the words of its run `run`).
+ */
+export function refreshText(target, p, terms, run = 0) {
   target.replaceChildren();
-  appendMarkedText(target, p, terms, termMatcher(terms));
+  if (!holdsInstruction(p)) {
+    appendMarkedText(target, Array.from(p.childNodes), terms, termMatcher(terms));
+    return;
+  }
+  appendMarkedText(target, runParts(paragraphRuns(p).runs[run] || []), terms, termMatcher(terms));
+  trimEdges(target);
 }
 
-/** Append a paragraph's text to an element, its defined terms and their uses marked. */
-function appendMarkedText(target, p, terms, matcher) {
-  for (const part of p.childNodes) {
+/** Drop the spaces at the edges of a run's words (those that part it from a quoted structure stay in the XML). */
+function trimEdges(element) {
+  if (element.firstChild && element.firstChild.nodeType === 3) element.firstChild.data = element.firstChild.data.trimStart();
+  if (element.lastChild && element.lastChild.nodeType === 3) element.lastChild.data = element.lastChild.data.trimEnd();
+}
+
+/** The nodes whose words a run of an instruction shows: its text nodes and kept inline markup. */
+function runParts(pieces) {
+  return pieces.map((piece) => piece.text || piece.atom).filter(Boolean);
+}
+
+/** Append the words of a paragraph's nodes to an element, its defined terms and their uses marked. */
+function appendMarkedText(target, parts, terms, matcher) {
+  for (const part of parts) {
     if (part.nodeType === 1 && part.namespaceURI === AKN_NS && part.localName === "def") {
       target.append(el("dfn", { class: "term-definition" }, part.textContent));
+      continue;
+    }
+    if (part.nodeType === 1 && part.namespaceURI === AKN_NS && part.localName === "quotedText") {
+      target.append(el("span", { class: "quoted-text" }, part.textContent));
       continue;
     }
     const text = part.textContent;
@@ -90,8 +130,10 @@ export function renderBill(container, body, { terms, bind, editable }) {
   const fragment = document.createDocumentFragment();
   const renderProvision = (node, depth) => {
     const cite = citation(node);
+    const quoted = amendingProvision(node) !== null;
     const section = el("section", {
-      class: `provision depth-${Math.min(depth, 4)}`, id: `p-${node.getAttribute("eId") || ""}`, tabindex: "-1",
+      class: `provision depth-${Math.min(depth, 4)}${quoted ? " in-quote" : ""}`,
+      id: `p-${node.getAttribute("eId") || ""}`, tabindex: "-1",
       "aria-label": `${node.localName} ${cite}`, dataset: { eid: node.getAttribute("eId") || "" },
     });
     bind(section, node, "provision");
@@ -102,36 +144,86 @@ export function renderBill(container, body, { terms, bind, editable }) {
     }, headingOf(node));
     bind(heading, node, "heading");
     section.append(el("div", { class: "line" }, num ? el("span", { class: "num" }, num) : null, " ", heading));
-    const addText = (p) => {
+    const textBox = (parts, extra = {}) => {
       const text = el("p", {
         class: "text", contenteditable: editable ? "plaintext-only" : false, role: editable ? "textbox" : false,
-        "aria-label": `Text of ${cite}`, "aria-multiline": editable ? "true" : false,
+        "aria-label": `Text of ${cite}`, "aria-multiline": editable ? "true" : false, ...extra,
       });
-      appendMarkedText(text, p, terms, matcher);
-      bind(text, p, "text");
-      section.append(text);
+      appendMarkedText(text, parts, terms, matcher);
+      return text;
     };
-    paragraphsOf(node, "content").forEach(addText);
-    paragraphsOf(node, "intro").forEach(addText);
+    const addText = (p, into = section) => {
+      if (!holdsInstruction(p)) {
+        const text = textBox(Array.from(p.childNodes));
+        bind(text, p, "text");
+        into.append(text);
+        return;
+      }
+      // an amending instruction: its words, run by run, and the text it quotes between them
+      const { runs, structures } = paragraphRuns(p);
+      runs.forEach((pieces, run) => {
+        if (run === 0 || runText(pieces)) {
+          const text = textBox(runParts(pieces), { class: "text instruction" });
+          trimEdges(text);
+          bind(text, p, "text", { run });
+          into.append(text);
+        }
+        if (run < structures.length) into.append(renderQuoted(structures[run], depth, node));
+      });
+    };
+    paragraphsOf(node, "content").forEach((p) => addText(p));
+    paragraphsOf(node, "intro").forEach((p) => addText(p));
     for (const child of childProvisions(node)) section.append(renderProvision(child, depth + 1));
-    paragraphsOf(node, "wrapUp").forEach(addText);
+    paragraphsOf(node, "wrapUp").forEach((p) => addText(p));
     return section;
+  };
+  /** A quoted structure: its provisions (and any paragraphs) set apart, between its quotation marks. */
+  const renderQuoted = (structure, depth, amending) => {
+    const by = citation(amending);
+    const group = el("div", {
+      class: "quoted-structure", role: "group", "aria-label": by ? `quoted text inserted by ${by}` : "quoted text",
+      dataset: { eid: structure.getAttribute("eId") || "" },
+    });
+    // no startQuote: the marks are printed in the text itself; endQuote defaults to startQuote
+    const start = structure.getAttribute("startQuote");
+    const end = structure.getAttribute("endQuote") ?? start;
+    if (start) group.append(el("span", { class: "quote-mark open", "aria-hidden": "true" }, start));
+    for (const child of structure.children) {
+      if (isProvision(child)) group.append(renderProvision(child, depth + 1));
+      else if (child.namespaceURI === AKN_NS && child.localName === "p") {
+        const text = el("p", {
+          class: "text", contenteditable: editable ? "plaintext-only" : false, role: editable ? "textbox" : false,
+          "aria-label": by ? `Text quoted by ${by}` : "Quoted text", "aria-multiline": editable ? "true" : false,
+        });
+        appendMarkedText(text, Array.from(child.childNodes), terms, matcher);
+        bind(text, child, "text");
+        group.append(text);
+      } else group.append(el("div", { class: "quoted-other" }, child.textContent));
+    }
+    if (end) group.append(el("span", { class: "quote-mark close", "aria-hidden": "true" }, end));
+    return group;
   };
   if (body) for (const node of childProvisions(body)) fragment.append(renderProvision(node, 0));
   container.replaceChildren(fragment);
 }
 
-/** Render the outline: one link per provision, indented by depth, draggable. */
+/**
+ * Render the outline: one link per provision, indented by depth, draggable; the provisions a provision quotes
+ * listed under it, marked as quoted text.
+ */
 export function renderOutline(list, body, { bind, selected }) {
-  const items = outline(body).map(({ node, depth }) => {
+  const items = outline(body).map(({ node, depth, quoted }) => {
     const heading = headingOf(node);
     const eid = node.getAttribute("eId") || "";
     const link = el("a", {
       href: `#p-${eid}`, class: "outline-item", draggable: "true",
       "aria-current": node === selected ? "true" : false, dataset: { eid },
-    }, el("span", { class: "num" }, citation(node)), heading ? ` ${heading}` : "");
+    }, el("span", { class: "num" }, citation(node)), heading ? ` ${heading}` : "",
+    quoted ? el("span", { class: "visually-hidden" }, ` (${quotedLabel(node)})`) : null);
     bind(link, node, "outline");
-    return el("li", { class: `depth-${Math.min(depth, 4)}` }, link);
+    const inQuote = amendingProvision(node) !== null;
+    return el("li", { class: `depth-${Math.min(depth, 4)}${quoted ? " quoted" : ""}${inQuote ? " in-quote" : ""}` },
+      link);
   });
   list.replaceChildren(...items);
 }
@@ -148,8 +240,9 @@ export function termUses(doc, body) {
 }
 
 function ownText(node) {
+  // an instruction's own words: the text it quotes belongs to the quoted provisions
   return ["heading", "content", "intro", "wrapUp"].map((name) => block(node, name)).filter(Boolean)
-    .map((part) => part.textContent).join(" ");
+    .map(wordsOutsideQuotes).join(" ");
 }
 
 export function renderTerms(list, uses, { onJump }) {
@@ -168,6 +261,7 @@ export function renderTerms(list, uses, { onJump }) {
 
 export function jumpButton(node, onJump) {
   const button = el("button", { type: "button", class: "link" }, citation(node));
+  if (amendingProvision(node)) button.setAttribute("aria-label", `${citation(node)} (${quotedLabel(node)})`);
   button.addEventListener("click", () => onJump(node));
   return button;
 }

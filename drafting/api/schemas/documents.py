@@ -26,6 +26,8 @@ class ProvisionSchema(Schema):
     heading = fields.String(allow_none=True)
     citation = fields.String()
     text = fields.String()
+    quoted = fields.Boolean(metadata={"description": "the provision opens a quoted structure: text an amending bill "
+                                                      "inserts into another law, cited by its own numbers"})
     children = fields.List(fields.Nested(lambda: ProvisionSchema()))
 
 

@@ -74,6 +74,8 @@ class RedlineEntrySchema(Schema):
     old_position = fields.Integer(allow_none=True, metadata={"description": "for a move: 1-based, among siblings"})
     new_position = fields.Integer(allow_none=True)
     possible_move = fields.Boolean()
+    quoted = fields.Boolean(metadata={"description": "the provision opens a quoted structure: text an amending bill "
+                                                     "inserts into another law (present only when true)"})
 
 
 class RedlineSchema(Schema):
