@@ -153,6 +153,9 @@ def score(name: str, text: bytes, gold: dict) -> Score:
     removed = " ".join(str(value) for item in report.get("removed", []) for value in
                        (item.values() if isinstance(item, dict) else [item]))
     kept.update(word.lower() for word in _WORD.findall(removed))
+    # printed line numbers are reported as runs per region ("runs": [[1, 25], [1, 18]])
+    kept.update(str(number) for region in report.get("line_numbers", []) for first, last in region["runs"]
+                for number in range(first, last + 1))
     given = Counter(word.lower() for word in _WORD.findall(text.decode("utf-8", "replace")))
     result.words, result.words_kept = sum(given.values()), sum((given & kept).values())
     return result

@@ -6,16 +6,20 @@ structure builder decides from context (see `drafting.importers.structure`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 ROMAN = re.compile(r"^(m{0,3})(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
-# A label at the start of a paragraph, in each printed form.
-_PAREN = re.compile(r"^\(([0-9]{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)")
-_DOT = re.compile(r"^([0-9]{1,3}|[a-z]{1,4}|[A-Z]{1,4})\.(?=\s|$)")
-_CLOSE = re.compile(r"^([0-9]{1,3}|[a-z]{1,3})\)(?=\s|$)")
+# A label at the start of a paragraph, in each printed form, tried in this order: (a), a., a). One pattern, so that
+# a paragraph without a label costs one match (read_label runs several times on every paragraph).
+_LABEL = re.compile(
+    r"\((?P<paren>[0-9]{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)"
+    r"|(?P<dot>[0-9]{1,3}|[a-z]{1,4}|[A-Z]{1,4})\.(?=\s|$)"
+    r"|(?P<close>[0-9]{1,3}|[a-z]{1,3})\)(?=\s|$)"
+)
 # "Section 501 of title I … is amended": a number without its full stop followed by a word in lower case is a
 # cross-reference opening a sentence, not a section
 SECTION_MARKER = re.compile(
@@ -107,13 +111,32 @@ def _readings(core: str, bracket: str) -> tuple[Reading, ...]:
 
 def read_label(text: str) -> tuple[Label, str] | None:
     """Read a plain numbering label at the start of text; return it and the rest, or None."""
-    for pattern, bracket in ((_PAREN, "paren"), (_DOT, "dot"), (_CLOSE, "close")):
-        match = pattern.match(text)
-        if match:
-            readings = _readings(match.group(1), bracket)
-            if readings:
-                return Label(match.group(0), readings), text[match.end():].lstrip()
-    return None
+    # the stages read the label of each paragraph several times: remember the last few (the answer is a value)
+    return _read_label_cached(text) if len(text) <= _CACHED_TEXT else _read_label(text)
+
+
+_CACHED_TEXT = 2000  # longer texts are rare and would make the cache hold much text
+
+
+def _read_label(text: str) -> tuple[Label, str] | None:
+    match = _LABEL.match(text)
+    if match is None:
+        return None
+    bracket = match.lastgroup
+    label = _label(match.group(0), match.group(bracket), bracket)
+    return None if label is None else (label, text[match.end():].lstrip())
+
+
+_read_label_cached = functools.lru_cache(maxsize=512)(_read_label)
+
+
+@functools.lru_cache(maxsize=4096)
+def _label(printed: str, core: str, bracket: str) -> Label | None:
+    """The label printed so, or None when its core is no number, letter or roman numeral ("(ab)"). Labels are
+    frozen values, so one made for an earlier paragraph (or document) is the same value: caching them only saves
+    work."""
+    readings = _readings(core, bracket)
+    return Label(printed, readings) if readings else None
 
 
 def successors(reading: Reading) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cleanup import SourceLine, join_hyphenated
+from .cleanup import SourceLine
 from .labels import CODE_NUMBER, CONTAINER, SECTION_MARKER, read_label
+from .layout import join_hyphenated
 
 _ENDS_BLOCK = re.compile(r"[.:;!?\u201d\"')\]]$|[-\u2014]{2}$")
-_LETTERS = re.compile(r"[A-Za-z]")
+_SMALL_LETTER = re.compile(r"[a-z]")
+_TWO_CAPITALS = re.compile(r"[A-Z][^A-Z]*[A-Z]")
 # a line ending in a title or abbreviation ("Mr.", "U.S.", "No.") does not end a sentence
 _ABBREVIATION_END = re.compile(r"\b(Mr|Mrs|Ms|Dr|St|No|Nos|Sec|Secs|Ch|Art|Inc|Co|Corp|Jr|Sr|vs?|U\.S|[A-Z])\.$")
 
@@ -39,8 +41,8 @@ def _is_heading_line(rest: str) -> bool:
 
 def is_all_caps(text: str) -> bool:
     """Tell whether a line is written in capitals (a heading, a title line or a defined term)."""
-    letters = _LETTERS.findall(text)
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+    # at least two letters A-Z and none a-z; stops at the first small letter (paragraphs can be long)
+    return not _SMALL_LETTER.search(text) and _TWO_CAPITALS.search(text) is not None
 
 
 def only_labels(text: str) -> bool:
@@ -91,7 +93,7 @@ def _join_broken_sentences(paragraphs: list[Paragraph]) -> list[Paragraph]:
         if (
             result
             and paragraph.text[:1].islower()
-            and not _ENDS_BLOCK.search(result[-1].text)
+            and not _ENDS_BLOCK.search(result[-1].text[-3:])
             and not starts_structure(paragraph.text)
         ):
             result[-1] = Paragraph(result[-1].line, join_hyphenated(result[-1].text, paragraph.text))
@@ -105,6 +107,11 @@ _REFERENCE_WORD_END = re.compile(
     r"|§+)$",
     re.IGNORECASE,
 )
+# a title or formula in capitals wrapped at the margin: its line stops at a word that cannot end a title ("… CODE
+# TO"), or it is a full line of a title or formula that has not ended its sentence
+_CAPS_WRAPPED_WORD = re.compile(r"\b(TO|OF|THE|AND|OR|BY|FOR|IN|ON|WITH|FROM|RELATIVE|RELATING|CONCERNING)$")
+_CAPS_WRAPPED_LINE = re.compile(r"^(?=.{60,300}$)(?!.*[.:;!?]$)(?:.*\b(?:AN|A)\s+(?:ACT|ORDINANCE|BILL|RESOLUTION)\b"
+                                r"|(?:NOW|BE IT)\b)")
 _FIELD = re.compile(r"^[A-Z][A-Za-z .']{1,30}:\s")
 
 
@@ -117,11 +124,21 @@ def _continues(previous: str, text: str) -> bool:
         return False
     if only_labels(previous):
         return True
+    if is_all_caps(text) and is_all_caps(previous) and _caps_wrapped(previous):
+        return True  # a title or formula in capitals wrapped at the margin ("… AMENDING THE CODE TO" / "REGULATE …")
     if is_all_caps(previous) or (is_all_caps(text) and len(text) < 80):
         return previous.endswith("-") and not is_all_caps(text)
-    if _ENDS_BLOCK.search(previous) and not _ABBREVIATION_END.search(previous):
+    # both patterns end at the end of the text: searching its last characters is the same, and does not grow with a
+    # paragraph of many lines
+    if _ENDS_BLOCK.search(previous[-3:]) and not _ABBREVIATION_END.search(previous[-12:]):
         return text[:1].islower()
     return True
+
+
+def _caps_wrapped(previous: str) -> bool:
+    """Tell whether a paragraph in capitals stops where its title or formula was wrapped (looking at its end)."""
+    return bool(_CAPS_WRAPPED_WORD.search(previous[-16:])
+                or (len(previous) <= 300 and _CAPS_WRAPPED_LINE.match(previous)))
 
 
 def _lowercase_after_label(text: str) -> bool:

@@ -59,7 +59,8 @@ def import_text(
     doc_type = doc_type or _guess_type(text)
     if doc_type not in DOC_TYPES:
         raise TemplateError(f"expected a document type among {', '.join(DOC_TYPES)}, found {doc_type!r}")
-    found_title = title or _short_title(text) or _printed_title(recognised) or _title_from_body(recognised.body)
+    # the title the document prints comes first; a short title ("may be cited as …") names it only when none is printed
+    found_title = title or _printed_title(recognised) or _short_title(text) or _title_from_body(recognised.body)
     title = found_title or "Untitled"
     number = number or _guess_number(text, recognised) or default_number
     notes = list(cleaned.notes)
@@ -80,6 +81,7 @@ def import_text(
         "guessed": recognised.findings.guessed,
         "unplaced": recognised.findings.unplaced,
         "removed": [{"line": line.number, "text": line.text} for line in cleaned.removed],
+        "line_numbers": list(cleaned.line_numbers),
         "notes": notes,
         "definitions": terms,
         "counts": _counts(root),
@@ -210,13 +212,22 @@ def _paragraph(block: Block, terms: dict[str, str] | None = None) -> etree._Elem
     if block.quoted is not None or (block.kind == "p" and is_amending(block.text)):
         return E.p(attributes, _modification(block, terms if terms is not None else {}))
     if block.term and terms is not None:
-        start = block.text.find(block.term)
-        if start >= 0:
-            eid = terms.setdefault(block.term, _term_eid(block.term, terms))
-            definition = E("def", block.term, refersTo=f"#{eid}")
-            definition.tail = block.text[start + len(block.term):]
-            paragraph = E.p(attributes, definition)
-            paragraph.text = block.text[:start]
+        # every term the paragraph defines ("“A” or “B” means …"), each found after the one before it
+        paragraph, last, position = E.p(attributes), None, 0
+        for term in (block.term, *block.more_terms):
+            start = block.text.find(term, position)
+            if start < 0:
+                continue
+            eid = terms.setdefault(term, _term_eid(term, terms))
+            definition = E("def", term, refersTo=f"#{eid}")
+            if last is None:
+                paragraph.text = block.text[:start]
+            else:
+                last.tail = block.text[position:start]
+            paragraph.append(definition)
+            last, position = definition, start + len(term)
+        if last is not None:
+            last.tail = block.text[position:]
             return paragraph
     return E.p(attributes, block.text)
 
@@ -261,21 +272,24 @@ def _term_eid(term: str, terms: dict[str, str]) -> str:
     return eid
 
 
-def _unit(unit: Unit, terms: dict[str, str]) -> etree._Element:
-    element = E(unit.element)
+def _unit(unit: Unit, terms: dict[str, str], parent: etree._Element | None = None) -> etree._Element:
+    # the parts are made in place (SubElement): an element made apart is a document of its own, moved on append,
+    # which doubles the cost of a document of many small provisions
+    element = E(unit.element) if parent is None else etree.SubElement(parent, akn(unit.element))
     if unit.num:
-        element.append(E.num(unit.num))
+        etree.SubElement(element, akn("num")).text = unit.num
     if unit.heading:
-        element.append(E.heading(unit.heading))
+        etree.SubElement(element, akn("heading")).text = unit.heading
     if unit.children:
         if unit.blocks:
-            element.append(E.intro(*[_paragraph(block, terms) for block in unit.blocks]))
-        element.extend(_unit(child, terms) for child in unit.children)
+            etree.SubElement(element, akn("intro")).extend([_paragraph(block, terms) for block in unit.blocks])
+        for child in unit.children:
+            _unit(child, terms, element)
         if unit.wrap:
-            element.append(E.wrapUp(*[_paragraph(block, terms) for block in unit.wrap]))
+            etree.SubElement(element, akn("wrapUp")).extend([_paragraph(block, terms) for block in unit.wrap])
     else:
         blocks = unit.blocks + unit.wrap
-        element.append(E.content(*([_paragraph(block, terms) for block in blocks] or [E.p()])))
+        etree.SubElement(element, akn("content")).extend([_paragraph(block, terms) for block in blocks] or [E.p()])
     return element
 
 

@@ -42,13 +42,25 @@ class DefinitionSchema(Schema):
     refersTo = fields.String()
 
 
+class LineNumberRegionSchema(Schema):
+    lines = fields.List(fields.Integer(), metadata={"description": "first and last source line of the region"})
+    runs = fields.List(fields.List(fields.Integer()),
+                       metadata={"description": "the runs of printed line numbers removed, [first, last] each; a "
+                                                "new run starts where the numbering restarts (a new page)"})
+    count = fields.Integer()
+    run_in = fields.Boolean(metadata={"description": "the numbers were run into the text (no line breaks)"})
+
+
 class ImportReportSchema(Schema):
     doc_type = fields.String()
     title = fields.String()
     recognised = fields.List(fields.Nested(LineNoteSchema))
     guessed = fields.List(fields.Nested(LineNoteSchema), metadata={"description": "decisions that rest on a guess"})
     unplaced = fields.List(fields.Nested(LineNoteSchema), metadata={"description": "text kept but marked for review"})
-    removed = fields.List(fields.Nested(RemovedLineSchema), metadata={"description": "page furniture removed"})
+    removed = fields.List(fields.Nested(RemovedLineSchema),
+                          metadata={"description": "page and website furniture removed, line by line"})
+    line_numbers = fields.List(fields.Nested(LineNumberRegionSchema),
+                               metadata={"description": "printed line numbers removed, region by region"})
     notes = fields.List(fields.String())
     definitions = fields.List(fields.Nested(DefinitionSchema))
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from ..labels import read_label
 from .units import Unit
 
-_SENTENCE_WORDS = re.compile(r"\b(shall|means|may|must|is|are|will|includes?|has|have|be)\b", re.IGNORECASE)
+_SENTENCE_WORDS = re.compile(r"\b(shall|means|mean|may|must|is|are|will|includes?|has|have|be)\b", re.IGNORECASE)
 _HEADING_SPLIT = re.compile(
     r"^(?P<heading>[^.:;\u2014]{1,120}?)(?:(?P<dash>\.?--|\.?\u2014)\s*|(?P<sep>[.:])\s+)(?P<rest>\S.*)$"
 )
@@ -24,7 +25,10 @@ def heading_like(text: str, *, max_words: int | None = 12) -> bool:
 
 
 def split_heading(text: str, *, whole_if_heading: bool) -> tuple[str | None, str]:
-    """Split "Definitions. For the purposes …" into heading and text; a heading alone when allowed."""
+    """Split "Definitions. For the purposes …" into heading and text; a heading alone when allowed. Text that opens
+    with a label ("(a) As used in this section:") has no heading: the label opens a unit of its own."""
+    if read_label(text):
+        return None, text
     match = _HEADING_SPLIT.match(text)
     if match and heading_like(match.group("heading"), max_words=10) and (
         match.group("rest")[:1].isupper() or match.group("rest")[:1] in "\"\u201c(" or match.group("dash")

@@ -7,6 +7,8 @@ records every guess (a gap, a restart, a reading chosen by the labels that follo
 
 from __future__ import annotations
 
+import bisect
+
 from ..labels import Label, Reading, core_of, read_label, successors
 from ..paragraphs import Paragraph
 from .units import Findings, Unit
@@ -23,6 +25,32 @@ def child_element(parent: Unit | None, reading: Reading) -> str:
     if parent_element == "subsection":
         return "paragraph"
     return "point"
+
+
+class LabelsAhead:
+    """Where each printed label stands in a list of paragraphs: the paragraph, its label, and for each label (its
+    bracket and core, "(ii)" -> ("paren", "ii")) the paragraphs that start with it, in order."""
+
+    def __init__(self, paragraphs: list[Paragraph]):
+        self.paragraphs = paragraphs
+        self.count = len(paragraphs)
+        self.printed: dict[int, str] = {}
+        self.positions: dict[tuple[str, str], list[int]] = {}
+        for index, paragraph in enumerate(paragraphs):
+            found = read_label(paragraph.text)
+            if found:
+                label = found[0]
+                self.printed[index] = label.text
+                self.positions.setdefault((label.readings[0].bracket, core_of(label.text)), []).append(index)
+
+    def next_at(self, key: tuple[str, str], index: int, within: int) -> int | None:
+        """Return the first paragraph after `index`, at most `within` paragraphs on, that starts with the label
+        `key`, or None."""
+        positions = self.positions.get(key)
+        if not positions:
+            return None
+        at = bisect.bisect_right(positions, index)
+        return positions[at] if at < len(positions) and positions[at] <= index + within else None
 
 
 class NestingReader:
@@ -43,27 +71,31 @@ class NestingReader:
         roman_fits = roman.ordinal == 1 or self._continues_open(roman)
         if letter_fits != roman_fits:
             return letter if letter_fits else roman
+        # the first of the two successors printed in the same brackets among the next LOOKAHEAD paragraphs decides
         bracket = label.readings[0].bracket
-        upper = label.text.strip("().").isupper()
-        letter_next, roman_next = successors(letter), successors(roman)
-        for paragraph in self.paragraphs[self.index + 1 : self.index + 1 + LOOKAHEAD]:
-            found = read_label(paragraph.text)
-            if not found or found[0].readings[0].bracket != bracket:
-                continue
-            core = core_of(found[0].text)
-            if core.isupper() != upper or core.isdigit():
-                continue
-            if core == roman_next:
-                self.findings.guess(line, f"{label.text} read as a roman numeral (the next label is {found[0].text})")
-                return roman
-            if core == letter_next:
-                self.findings.guess(line, f"{label.text} read as a letter (the next label is {found[0].text})")
-                return letter
+        ahead = self._labels_ahead()
+        roman_at = ahead.next_at((bracket, successors(roman)), self.index, LOOKAHEAD)
+        letter_at = ahead.next_at((bracket, successors(letter)), self.index, LOOKAHEAD)
+        if roman_at is not None and (letter_at is None or roman_at <= letter_at):
+            following = ahead.printed[roman_at]
+            self.findings.guess(line, f"{label.text} read as a roman numeral (the next label is {following})")
+            return roman
+        if letter_at is not None:
+            following = ahead.printed[letter_at]
+            self.findings.guess(line, f"{label.text} read as a letter (the next label is {following})")
+            return letter
         if self._continues_open(letter):
             self.findings.guess(line, f"{label.text} read as a letter, continuing the open series")
             return letter
         self.findings.guess(line, f"{label.text} read as a roman numeral")
         return roman
+
+    def _labels_ahead(self) -> LabelsAhead:
+        """The labels of this walk's paragraphs, read once (a walk may ask for the labels ahead at every label)."""
+        ahead = getattr(self, "_ahead", None)
+        if ahead is None or ahead.paragraphs is not self.paragraphs or ahead.count != len(self.paragraphs):
+            ahead = self._ahead = LabelsAhead(self.paragraphs)
+        return ahead
 
     def _continues_open(self, reading: Reading) -> bool:
         return any(

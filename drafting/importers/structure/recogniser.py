@@ -79,6 +79,9 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
 
     def _starts_body(self, paragraph: Paragraph) -> bool:
         text = paragraph.text
+        decided = self._front_decides(paragraph)  # front.py: findings before the formula, a quoted definition
+        if decided is not None:
+            return decided
         if SECTION_MARKER.match(text) or (CODE_NUMBER.match(text) and not COVER.match(text)):
             return True
         container = _container_line(text)
@@ -283,6 +286,8 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
 
     def _unit_text(self, unit: Unit, text: str, line: int) -> None:
         heading, remainder = split_heading(text, whole_if_heading=False)
+        if heading and self._heading_is_term(unit, heading, text):
+            heading = None  # "(A) TERM. text" in a list of definitions: the term, not a heading (definitions.py)
         if heading and (DEFINITIONS_LEAD.search(remainder) or re.search("definition", heading, re.IGNORECASE)):
             unit.heading = heading
             unit.definitions = True

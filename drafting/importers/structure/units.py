@@ -15,6 +15,7 @@ class Block:
     line: int
     kind: str = "p"  # p | history | note
     term: str | None = None
+    more_terms: list[str] = field(default_factory=list)  # further terms one definition defines ("A" or "B" means)
     quoted: list[Unit] | None = None  # the units an amending instruction quotes (AKN mod/quotedStructure)
     quote_marks: tuple[str | None, str | None, str | None] = (None, None, None)  # start, end, inline
     after_quote: str = ""  # words printed after the quotation's closing mark ("; and")
