@@ -37,6 +37,7 @@ HIERARCHY = {"chapter", "part", "article", "title", "division", "section", "subs
 _LEADING_WORDS = re.compile(r"^(?:section|sec\.?|sections|§+|article|art\.?|chapter|ch\.?|part|title|subsection|"
                             r"paragraph|subparagraph|clause|rule)\s*", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_LINE_END_HYPHEN = re.compile(r"([A-Za-z])-[ \t]*\n\s*([a-z])")
 
 
 def label(num: str) -> str:
@@ -156,8 +157,13 @@ def score(name: str, text: bytes, gold: dict) -> Score:
     # printed line numbers are reported as runs per region ("runs": [[1, 25], [1, 18]])
     kept.update(str(number) for region in report.get("line_numbers", []) for first, last in region["runs"]
                 for number in range(first, last + 1))
-    given = Counter(word.lower() for word in _WORD.findall(text.decode("utf-8", "replace")))
-    result.words, result.words_kept = sum(given.values()), sum((given & kept).values())
+    printed = text.decode("utf-8", "replace")
+    given = Counter(word.lower() for word in _WORD.findall(printed))
+    # a word hyphenated at a line end ("surveil-" / "lance") is kept when it comes out whole
+    joined = Counter(word.lower() for word in _WORD.findall(_LINE_END_HYPHEN.sub(r"\1\2", printed)))
+    result.words = sum(given.values())
+    result.words_kept = min(result.words, max(sum((given & kept).values()),
+                                              sum((joined & kept).values()) + sum(given.values()) - sum(joined.values())))
     return result
 
 
