@@ -13,6 +13,7 @@ from drafting.akn import extract_provisions, validate
 from drafting.akn.namespaces import akn, xpath
 from drafting.analysis.engine import evaluate
 from drafting.importers.text import ImportResult, import_text
+from tests.bench_scripts import bench_script
 
 
 def lines(*rows: str) -> str:
@@ -202,21 +203,8 @@ def test_quoted_provisions_are_children_with_their_own_citations():
     assert etree.QName(xpath(result.root, "//akn:quotedStructure/*")[0]).localname == "section"
 
 
-def _gold_scorer():
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "bench" / "bench_import_gold.py"
-    spec = importlib.util.spec_from_file_location("bench_import_gold", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_amending_documents_of_the_development_gold_set_import_exactly():
-    scorer = _gold_scorer()
+    scorer = bench_script("bench_import_gold")
     amending = [(name, text, gold) for name, text, gold in scorer.documents("dev") if "amending" in gold["layout"]]
     assert len(amending) >= 2
     for name, text, gold in amending:

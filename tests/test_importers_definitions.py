@@ -7,8 +7,6 @@ the development gold documents written for these rules (bench/import_gold/dev/D*
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from drafting.akn.namespaces import xpath
 from drafting.akn.provisions import block_text, extract_provisions, iter_provisions
 from drafting.importers.structure.definitions import find_terms
 from drafting.importers.text import ImportResult, import_text
+from tests.bench_scripts import bench_script
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -226,17 +225,8 @@ def test_in_general_heading_of_a_definitions_section_is_a_heading():
 # --- the development documents --------------------------------------------------------------------------------------
 
 
-def _gold_scorer():
-    path = ROOT / "bench" / "bench_import_gold.py"
-    spec = importlib.util.spec_from_file_location("bench_import_gold", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_definitions_and_front_matter_documents_of_the_development_set_score_fully():
-    scorer = _gold_scorer()
+    scorer = bench_script("bench_import_gold")
     documents = [(name, text, gold) for name, text, gold in scorer.documents("dev") if name[:1] in "DF"
                  and name[1:2].isdigit()]
     assert len(documents) >= 6

@@ -5,8 +5,6 @@ for the test; the dev gold documents of these layouts (bench/import_gold/dev/L*)
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from drafting.akn.provisions import extract_provisions, iter_provisions
 from drafting.importers.cleanup import clean
 from drafting.importers.layout import decode, find_line_numbers, unfold
 from drafting.importers.text import ImportResult, import_text
+from tests.bench_scripts import bench_script
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD_DEV = ROOT / "bench" / "import_gold" / "dev"
@@ -320,20 +319,10 @@ def test_decode_reads_thousands_of_sections_in_one_text():
     assert len(decoded.labels) == 8000
 
 
-def _bench_generator():
-    name = "bench_import"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / "bench_import.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 @pytest.mark.parametrize("numbers", [True, False], ids=["with-line-numbers", "without"])
 @pytest.mark.parametrize("seed", range(1, 7))
 def test_a_generated_ordinance_copied_as_one_line_has_the_provisions_of_its_printed_form(seed, numbers):
-    bench = _bench_generator()
+    bench = bench_script("bench_import")
     printed = bench.generate_ordinance(6000, seed=seed, numbered=numbers)
     one_line = " ".join(row.strip() for row in printed.splitlines() if row.strip())
 
@@ -430,20 +419,9 @@ def test_law_text_that_looks_like_website_furniture_is_kept(rows):
 # --- the dev documents of these layouts -----------------------------------------------------------------------------
 
 
-def _scorer():
-    """Load bench/bench_import_gold.py (a script, not a package module) to score with its own rules."""
-    name = "bench_import_gold"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / "bench_import_gold.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 @pytest.mark.parametrize("gold_path", LAYOUT_GOLD, ids=[p.name.removesuffix(".gold.json") for p in LAYOUT_GOLD])
 def test_layout_dev_document_scores_full_structure(gold_path):
-    scorer = _scorer()
+    scorer = bench_script("bench_import_gold")
     name = gold_path.name.removesuffix(".gold.json")
     documents = {doc_name: (text, gold) for doc_name, text, gold in scorer.documents("dev")}
     text, gold = documents[name]
