@@ -162,8 +162,8 @@ def score(name: str, text: bytes, gold: dict) -> Score:
     # a word hyphenated at a line end ("surveil-" / "lance") is kept when it comes out whole
     joined = Counter(word.lower() for word in _WORD.findall(_LINE_END_HYPHEN.sub(r"\1\2", printed)))
     result.words = sum(given.values())
-    result.words_kept = min(result.words, max(sum((given & kept).values()),
-                                              sum((joined & kept).values()) + sum(given.values()) - sum(joined.values())))
+    whole = sum((joined & kept).values()) + sum(given.values()) - sum(joined.values())  # a joined word counts twice
+    result.words_kept = min(result.words, max(sum((given & kept).values()), whole))
     return result
 
 

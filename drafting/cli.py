@@ -1,4 +1,4 @@
-"""The `drafting` command: validate, export, redline, gaps, accounts, sample data, database, serve."""
+"""The `drafting` command: validate, export, redline, gaps, norms, accounts, sample data, database, serve."""
 
 from __future__ import annotations
 
@@ -252,6 +252,27 @@ def gaps(file: Path, against: tuple[Path, ...], output_format: str, output: Path
         output.write_bytes(data)
     else:
         sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the norms as JSON instead of one line each.")
+def norms(file: Path, as_json: bool) -> None:
+    """Read FILE (AKN, text or .docx) as norms: one line per operative clause (citation · kind · bearer · acts ·
+    object · time, conditions, exceptions, qualifiers), or JSON."""
+    from drafting.norms import norm_line, read_norms
+
+    try:
+        root, _ = _load_for_comparison(file)
+        found = read_norms(root)
+    except DraftingError as error:
+        _fail(error)
+    if as_json:
+        data = {"norms": [norm.as_dict() for norm in found]}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    for norm in found:
+        click.echo(norm_line(norm))
 
 
 @main.group()

@@ -112,6 +112,7 @@ ROUTES = {
     "POST redlines with it": _api("post", "/api/redlines",
                                   json=lambda w, t: {"old": {"document": t}, "new": {"document": w.shared}}),
     "GET gaps of it": _api("get", "/api/documents/{t}/gaps"),
+    "GET norms of it": _api("get", "/api/documents/{t}/norms"),
     "GET gaps against it": _api("get", "/api/documents/{s}/gaps?against={t}"),
     "POST gaps against it": _api("post", "/api/gaps?against={t}", data=b"SECTION 1. Title.\nThis act is short.\n",
                                  headers={"Content-Type": "text/plain"}),

@@ -129,6 +129,7 @@ def test_provision_as_dict_nests_children_with_citations(provisions):
         "heading": None,
         "citation": "16-62.2(B)",
         "text": "The agency shall delete such data:",
+        "quoted": False,
         "children": [
             {
                 "eId": "sec_16-62.2__subsec_b__para_1",
@@ -137,6 +138,7 @@ def test_provision_as_dict_nests_children_with_citations(provisions):
                 "heading": None,
                 "citation": "16-62.2(B)(1)",
                 "text": "within thirty days of collection.",
+                "quoted": False,
                 "children": [],
             }
         ],

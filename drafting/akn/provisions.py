@@ -26,6 +26,10 @@ class Provision:
     path: tuple[str, ...]
     children: tuple[Provision, ...] = field(default=())
     quoted: bool = False  # the provision opens a quoted structure (text an amending bill inserts), cited on its own
+    # the own text's lead-in (<intro>, "No agency shall:") and wrap-up (<wrapUp>) around the children; both are in
+    # `text` as well, and both are empty for a provision without children
+    intro: str = ""
+    wrap_up: str = ""
 
     @property
     def citation(self) -> str:
@@ -120,6 +124,7 @@ def _text_outside_provisions(node: etree._Element) -> str:
 
 
 _NUM, _HEADING, _SUBHEADING = akn("num"), akn("heading"), akn("subheading")
+_INTRO, _WRAP_UP = akn("intro"), akn("wrapUp")
 _AKN_PREFIX_LENGTH = len(akn(""))
 
 
@@ -127,6 +132,8 @@ def _build(node: etree._Element, parent_path: tuple[str, ...], *, quoted: bool =
     """Read a provision in one pass over its children: number, heading, own text, child provisions."""
     num = heading = None
     parts: list[str] = []
+    intro: list[str] = []
+    wrap_up: list[str] = []
     child_nodes: list[etree._Element] = []
     for child in node:
         tag = child.tag
@@ -141,7 +148,12 @@ def _build(node: etree._Element, parent_path: tuple[str, ...], *, quoted: bool =
         elif tag in PROVISION_TAGS:
             child_nodes.append(child)
         elif tag in _CONTAINERS_OF_BLOCKS and not _quotes_structure(child):
-            parts.append(block_text(child))
+            block = block_text(child)
+            parts.append(block)
+            if tag == _INTRO:
+                intro.append(block)
+            elif tag == _WRAP_UP:
+                wrap_up.append(block)
         elif any(True for _ in child.iter(tag=_PROVISION_TAG_LIST)):
             # a wrapper (e.g. a list) holding provisions: they are children; its other text is own text
             child_nodes.extend(_child_provisions(child))
@@ -162,6 +174,8 @@ def _build(node: etree._Element, parent_path: tuple[str, ...], *, quoted: bool =
         children=tuple(_build(child, (), quoted=True) if child.getparent().tag == _QUOTED_STRUCTURE
                        else _build(child, path) for child in child_nodes),
         quoted=quoted,
+        intro=_words(intro) if intro else "",
+        wrap_up=_words(wrap_up) if wrap_up else "",
     )
 
 

@@ -15,6 +15,7 @@ from .audit import blp as audit_blp
 from .documents import blp as documents_blp
 from .gaps import blp as gaps_blp
 from .merge import blp as merge_blp
+from .norms import blp as norms_blp
 from .redlines import blp as redlines_blp
 from .users import blp as users_blp
 
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> Api:
     api.register_blueprint(users_blp)
     api.register_blueprint(redlines_blp)
     api.register_blueprint(gaps_blp)
+    api.register_blueprint(norms_blp)
     api.register_blueprint(merge_blp)
     api.register_blueprint(audit_blp)
     # flask-smorest registers its own JSON error handler; ours (problem+json) replace it

@@ -1,11 +1,13 @@
 """The vocabulary of legal language: the word lists of vocabulary.toml and every pattern built from them.
 
-Two readers take their words from here. The safeguards engine (drafting/analysis/engine.py) reads a whole statement
-and names its modality: prohibition, discouragement, duty or permission. The redline labels
+Three readers take their words from here. The norm reader (drafting/norms/reader.py, with the time grammar of
+drafting/norms/time.py) builds its own patterns from the lists it alone uses, and from the shared ones, in its own
+modules. Two older readers use the patterns built below. The safeguards engine (drafting/analysis/engine.py) reads
+a whole statement and names its modality: prohibition, discouragement, duty or permission. The redline labels
 (drafting/compare/changes.py) weigh the modal phrase in the few words around an edit, and look there for exceptions,
 numbers and deadlines.
 
-The two readers do not count quite the same phrases: the comment on changed phrases below says where and why.
+The two older readers do not count quite the same phrases: the comment on changed phrases below says where and why.
 """
 
 from __future__ import annotations
@@ -53,6 +55,92 @@ DEADLINE_WORDS: tuple[str, ...] = tuple(_LISTS["deadline_words"])
 ACTION_VERBS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
     {act: tuple(expressions) for act, expressions in _LISTS["action_verbs"].items()}
 )
+
+
+# -- the word lists of the norm reader (drafting/norms/reader.py and time.py) -----------------------------------------
+
+NEGATIVE_PAIR_OPENERS: tuple[str, ...] = tuple(_LISTS["negative_pair_openers"])
+NOTHING_SUBJECTS: tuple[str, ...] = tuple(_LISTS["nothing_subjects"])
+UNLAWFULNESS_OPENERS: tuple[str, ...] = tuple(_LISTS["unlawfulness_openers"])
+PROHIBITED_FROM_PHRASES: tuple[str, ...] = tuple(_LISTS["prohibited_from_phrases"])
+POLICY_DECLARATIONS: tuple[str, ...] = tuple(_LISTS["policy_declarations"])
+ENDEAVOUR_PHRASES: tuple[str, ...] = tuple(_LISTS["endeavour_phrases"])
+DIRECTING_PHRASES: tuple[str, ...] = tuple(_LISTS["directing_phrases"])
+EMPOWERING_PHRASES: tuple[str, ...] = tuple(_LISTS["empowering_phrases"])
+RULE_LIMITING_VERBS: tuple[str, ...] = tuple(_LISTS["rule_limiting_verbs"])
+SAVING_VERBS: tuple[str, ...] = tuple(_LISTS["saving_verbs"])
+SAFE_HARBOUR_PHRASES: tuple[str, ...] = tuple(_LISTS["safe_harbour_phrases"])
+EXEMPTION_PHRASES: tuple[str, ...] = tuple(_LISTS["exemption_phrases"])
+CONSTRUING_PHRASES: tuple[str, ...] = tuple(_LISTS["construing_phrases"])
+RIGHT_PHRASES: tuple[str, ...] = tuple(_LISTS["right_phrases"])
+RIGHT_CONFERRING_VERBS: tuple[str, ...] = tuple(_LISTS["right_conferring_verbs"])
+ENFORCING_OFFICIALS: tuple[str, ...] = tuple(_LISTS["enforcing_officials"])
+PENALTY_PHRASES: tuple[str, ...] = tuple(_LISTS["penalty_phrases"])
+NULLITY_WORDS: tuple[str, ...] = tuple(_LISTS["nullity_words"])
+LIFTING_PHRASES: tuple[str, ...] = tuple(_LISTS["lifting_phrases"])
+ENDING_PHRASES: tuple[str, ...] = tuple(_LISTS["ending_phrases"])
+COMMENCEMENT_PHRASES: tuple[str, ...] = tuple(_LISTS["commencement_phrases"])
+ESTABLISHING_PHRASES: tuple[str, ...] = tuple(_LISTS["establishing_phrases"])
+SHORT_TITLE_PHRASES: tuple[str, ...] = tuple(_LISTS["short_title_phrases"])
+AMENDING_PHRASES: tuple[str, ...] = tuple(_LISTS["amending_phrases"])
+REPORTING_NOUNS: tuple[str, ...] = tuple(_LISTS["reporting_nouns"])
+MAKING_VERBS: tuple[str, ...] = tuple(_LISTS["making_verbs"])
+CONDITION_MARKERS: tuple[str, ...] = tuple(_LISTS["condition_markers"])
+RELATIVE_PRONOUNS: tuple[str, ...] = tuple(_LISTS["relative_pronouns"])
+LEADING_OPENERS: tuple[str, ...] = tuple(_LISTS["leading_openers"])
+VERB_ADVERBS: tuple[str, ...] = tuple(_LISTS["verb_adverbs"])
+LY_VERBS: tuple[str, ...] = tuple(_LISTS["ly_verbs"])
+OBJECT_OPENERS: tuple[str, ...] = tuple(_LISTS["object_openers"])
+DEFINITION_EXCLUSIONS: tuple[str, ...] = tuple(_LISTS["definition_exclusions"])
+ABBREVIATIONS: tuple[str, ...] = tuple(_LISTS["abbreviations"])
+LIMITING_QUALIFIERS: tuple[str, ...] = tuple(_LISTS["limiting_qualifiers"])
+CLASS_QUALIFIERS: tuple[str, ...] = tuple(_LISTS["class_qualifiers"])
+MENTAL_STATE_QUALIFIERS: tuple[str, ...] = tuple(_LISTS["mental_state_qualifiers"])
+PRACTICABILITY_QUALIFIERS: tuple[str, ...] = tuple(_LISTS["practicability_qualifiers"])
+JUDGMENT_PHRASES: tuple[str, ...] = tuple(_LISTS["judgment_phrases"])
+OVERRIDE_MARKERS: tuple[str, ...] = tuple(_LISTS["override_markers"])
+MONTH_NAMES: tuple[str, ...] = tuple(_LISTS["month_names"])
+BUSINESS_DAY_WORDS: tuple[str, ...] = tuple(_LISTS["business_day_words"])
+CALENDAR_DAY_WORDS: tuple[str, ...] = tuple(_LISTS["calendar_day_words"])
+DEADLINE_RELATIONS: tuple[str, ...] = tuple(_LISTS["deadline_relations"])
+ANCHOR_PREPOSITIONS: tuple[str, ...] = tuple(_LISTS["anchor_prepositions"])
+ADVANCE_RELATIONS: tuple[str, ...] = tuple(_LISTS["advance_relations"])
+IMMEDIATE_PHRASES: tuple[str, ...] = tuple(_LISTS["immediate_phrases"])
+VAGUE_TIME_PHRASES: tuple[str, ...] = tuple(_LISTS["vague_time_phrases"])
+PERIODIC_ADVERBS: tuple[str, ...] = tuple(_LISTS["periodic_adverbs"])
+PERIOD_OPENERS: tuple[str, ...] = tuple(_LISTS["period_openers"])
+RECURRENCE_WORDS: tuple[str, ...] = tuple(_LISTS["recurrence_words"])
+SUNSET_RELATIONS: tuple[str, ...] = tuple(_LISTS["sunset_relations"])
+DATED_SUNSET_RELATIONS: tuple[str, ...] = tuple(_LISTS["dated_sunset_relations"])
+SUNSET_CHOICES: tuple[str, ...] = tuple(_LISTS["sunset_choices"])
+EXPIRY_WORDS: tuple[str, ...] = tuple(_LISTS["expiry_words"])
+POINT_RELATIONS: tuple[str, ...] = tuple(_LISTS["point_relations"])
+LIST_PLACEHOLDER_PHRASES: tuple[str, ...] = tuple(_LISTS["list_placeholder_phrases"])
+DEFINITION_LEAD_IN_WORDS: tuple[str, ...] = tuple(_LISTS["definition_lead_in_words"])
+SECTION_WORDS: tuple[str, ...] = tuple(_LISTS["section_words"])
+SUBSECTION_WORDS: tuple[str, ...] = tuple(_LISTS["subsection_words"])
+PARAGRAPH_WORDS: tuple[str, ...] = tuple(_LISTS["paragraph_words"])
+SUBPARAGRAPH_WORDS: tuple[str, ...] = tuple(_LISTS["subparagraph_words"])
+OWN_PROVISION_WORDS: tuple[str, ...] = tuple(_LISTS["own_provision_words"])
+OWN_LAW_WORDS: tuple[str, ...] = tuple(_LISTS["own_law_words"])
+EXTERNAL_REFERENCE_WORDS: tuple[str, ...] = tuple(_LISTS["external_reference_words"])
+# act -> the word forms (and nouns) that name it, and the words a clause must hold for some acts to count
+NORM_ACTIONS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {act: tuple(forms) for act, forms in _LISTS["norm_actions"].items()}
+)
+NORM_ACTION_NOUNS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {act: tuple(nouns) for act, nouns in _LISTS["norm_action_nouns"].items()}
+)
+NORM_ACTION_CONTEXTS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {act: tuple(words) for act, words in _LISTS["norm_action_contexts"].items()}
+)
+# form -> the words after it that keep it from naming its act
+NORM_FORM_EXCLUSIONS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {form: tuple(words) for form, words in _LISTS["norm_form_exclusions"].items()}
+)
+# number word -> its value
+CARDINAL_NUMBERS: MappingProxyType[str, int] = MappingProxyType(dict(_LISTS["cardinal_numbers"]))
+ORDINAL_NUMBERS: MappingProxyType[str, int] = MappingProxyType(dict(_LISTS["ordinal_numbers"]))
 
 
 def chosen(words: tuple[str, ...], *phrases: str) -> tuple[str, ...]:

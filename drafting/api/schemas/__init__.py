@@ -9,6 +9,7 @@ One module per resource, every name importable from here as well:
 - `accounts`: users, passwords, sessions and API tokens;
 - `redlines`: redline requests, queries and the redline;
 - `gaps`: the safeguards report, its findings and comparisons;
+- `norms`: a document's provisions read as norm records;
 - `adoption`: adopting a provision into a stored or an unsaved draft;
 - `merge`: merging concurrent edits;
 - `audit`: the audit log.
@@ -82,6 +83,15 @@ from .merge import (
     MergeResultSchema,
     MergeSideSchema,
 )
+from .norms import (
+    ExceptionClauseSchema,
+    NormSchema,
+    NormsDocumentSchema,
+    NormsQuerySchema,
+    NormsResultSchema,
+    QualifierSchema,
+    TimeSchema,
+)
 from .redlines import (
     REDLINE_FORMATS,
     DocumentRedlineQuerySchema,
@@ -112,14 +122,15 @@ __all__ = [
     "AdoptRequestSchema", "AdoptResultSchema", "AdoptionSchema", "AuditEventSchema", "AuditPageSchema",
     "AuditQuerySchema", "ComparisonSchema", "DefinitionSchema", "DocumentAccessSchema", "DocumentCreateQuerySchema",
     "DocumentPageSchema", "DocumentQuerySchema", "DocumentRedlineQuerySchema", "DocumentSchema",
-    "DocumentSummarySchema", "EidRepairSchema", "EvidenceSchema", "ExportQuerySchema", "FindingSchema",
-    "GapsDocumentSchema", "GapsQuerySchema", "GapsResultSchema", "GapsUploadQuerySchema", "HealthSchema",
-    "ImportQuerySchema", "ImportReportSchema", "ImportResultSchema", "LineNoteSchema", "MergeItemSchema",
-    "MergeRequestSchema", "MergeResultSchema", "MergeSideSchema", "NewTokenSchema", "PasswordSchema", "ProblemSchema",
-    "ProvisionSchema", "RedlineDocumentSchema", "RedlineEntrySchema", "RedlineQuerySchema", "RedlineRequestSchema",
-    "RedlineSchema", "RedlineSideSchema", "RemovedLineSchema", "RenameRequestSchema", "RenumberingSchema",
-    "RevokedSchema", "RubricRefSchema", "SaveQuerySchema", "SessionsEndedSchema", "StorageReportSchema",
-    "SuggestionSchema", "TemplateCreateRequestSchema", "TemplateRequestSchema", "TokenInfoSchema", "TokenRequestSchema",
-    "UserCreateSchema", "ValidateQuerySchema", "ValidationIssueSchema", "ValidationReportSchema", "VersionListSchema",
-    "VersionSchema", "VisibilityRequestSchema", "WorkIdentitySchema",
+    "DocumentSummarySchema", "EidRepairSchema", "EvidenceSchema", "ExceptionClauseSchema", "ExportQuerySchema",
+    "FindingSchema", "GapsDocumentSchema", "GapsQuerySchema", "GapsResultSchema", "GapsUploadQuerySchema",
+    "HealthSchema", "ImportQuerySchema", "ImportReportSchema", "ImportResultSchema", "LineNoteSchema",
+    "MergeItemSchema", "MergeRequestSchema", "MergeResultSchema", "MergeSideSchema", "NewTokenSchema", "NormSchema",
+    "NormsDocumentSchema", "NormsQuerySchema", "NormsResultSchema", "PasswordSchema", "ProblemSchema",
+    "ProvisionSchema", "QualifierSchema", "RedlineDocumentSchema", "RedlineEntrySchema", "RedlineQuerySchema",
+    "RedlineRequestSchema", "RedlineSchema", "RedlineSideSchema", "RemovedLineSchema", "RenameRequestSchema",
+    "RenumberingSchema", "RevokedSchema", "RubricRefSchema", "SaveQuerySchema", "SessionsEndedSchema",
+    "StorageReportSchema", "SuggestionSchema", "TemplateCreateRequestSchema", "TemplateRequestSchema", "TimeSchema",
+    "TokenInfoSchema", "TokenRequestSchema", "UserCreateSchema", "ValidateQuerySchema", "ValidationIssueSchema",
+    "ValidationReportSchema", "VersionListSchema", "VersionSchema", "VisibilityRequestSchema", "WorkIdentitySchema",
 ]
