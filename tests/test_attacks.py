@@ -777,9 +777,10 @@ def test_json_nested_deeper_than_the_parser_goes_is_400_not_500(service, caplog,
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="text import costs about 150 us per paragraph (drafting/importers/structure/, "
-                   "labels.py, paragraphs.py and akn/eids.py): 48 KB of one-line labelled paragraphs takes over 1 s, "
-                   "1 MB about 30 s, and nothing bounds the paragraphs of an upload")
+@pytest.mark.xfail(strict=True, reason="a provision costs the importer about 50-65 us (bench/bench_import.py, "
+                   "short-lines shapes), so 48 KB of one-line labelled paragraphs (8,000 provisions) still takes over "
+                   "1 s through the API with validation and storage, 1 MB about 9 s of import, and nothing bounds the "
+                   "paragraphs of an upload")
 def test_text_of_short_labelled_paragraphs_imports_within_a_second(service):
     data = b"(a) x\n" * (48 * 1024 // 6)
     outcome = measured(lambda: service.client.post("/api/import", data=data,

@@ -129,11 +129,12 @@ def is_provision(node: etree._Element) -> bool:
 
 def num_of(node: etree._Element) -> str | None:
     """Return a provision's printed number, whitespace folded, or None."""
-    num = node.find(_NUM)
+    # the num is nearly always the first child: looking at it first spares find() (ElementPath) per provision
+    num = node[0] if len(node) and node[0].tag == _NUM else node.find(_NUM)
     if num is None:
         return None
     # a num without children (the usual one) is its text: itertext would give the same, slower
-    text = " ".join((num.text or "" if not len(num) else "".join(num.itertext())).split())
+    text = " ".join(((num.text or "") if not len(num) else "".join(num.itertext())).split())
     return text or None
 
 

@@ -106,8 +106,11 @@ def normalise_characters(text: str) -> tuple[str, list[str]]:
         if count:
             notes.append(f"removed {count} {name} character{'s' if count > 1 else ''}")
     if "``" in text:
-        converted = re.subn(r"``(.+?)''", "\u201c\\1\u201d", text, flags=re.DOTALL)
-        text = converted[0]
+        # a ``term'' ends at the next '': after the last '' none can end, and searching there from each `` would
+        # take time quadratic in the text
+        end = text.rfind("''") + 2
+        converted = re.subn(r"``(.+?)''", "\u201c\\1\u201d", text[:end], flags=re.DOTALL)
+        text = converted[0] + text[end:]
         if converted[1]:
             notes.append(f"converted {converted[1]} ``quoted'' terms to \u201cquotes\u201d")
     return text, notes

@@ -155,7 +155,7 @@ def _title_from_body(body: list[Unit]) -> str | None:
 def _fill(root: etree._Element, recognised: Recognised) -> list[dict]:
     """Replace the template's preface, preamble and body with what was recognised; return the defined terms."""
     document = root[0]
-    terms: dict[str, str] = {}
+    terms = _TermIds()
     _replace(document, "preface", _preface(recognised.front))
     _replace(document, "preamble", _preamble(recognised.front))
     body = E.body(*[_unit(unit, terms) for unit in recognised.body] or [_empty_section()])
@@ -264,10 +264,26 @@ def _append_text(parent: etree._Element, last: etree._Element | None, text: str)
         last.tail = (last.tail or "") + text
 
 
+class _TermIds(dict):
+    """Defined terms and their eIds, and the set of eIds given (naming a new term then looks the set up instead of
+    reading every eId: a definitions section of thousands of terms)."""
+
+    def __init__(self):
+        super().__init__()
+        self.taken: set[str] = set()
+
+    def setdefault(self, term: str, eid: str) -> str:
+        if term not in self:
+            self[term] = eid
+            self.taken.add(eid)
+        return self[term]
+
+
 def _term_eid(term: str, terms: dict[str, str]) -> str:
     base = "term-" + ("_".join(re.findall(r"[a-z0-9]+", term.lower())) or "term")
     eid, suffix = base, 2
-    while eid in terms.values():
+    taken = terms.taken if isinstance(terms, _TermIds) else set(terms.values())
+    while eid in taken:
         eid, suffix = f"{base}_{suffix}", suffix + 1
     return eid
 

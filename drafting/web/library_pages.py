@@ -179,6 +179,9 @@ def _form_state(form) -> dict:
             "text": text if len(text) <= _upload_limit() else ""}
 
 
+# GET /import/preview: the address the page's script shows with a preview it fetched (static/import.js); loading it
+# again opens the empty form (registered after /import, which url_for keeps building)
+@bp.route("/import/preview", methods=["GET"])
 @bp.route("/import")
 @login_required("drafter")
 def import_form():

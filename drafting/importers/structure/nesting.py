@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 
-from ..labels import Label, Reading, core_of, read_label, successors
+from ..labels import CODE_NUMBER, SECTION_MARKER, Label, Reading, core_of, read_label, successors
 from ..paragraphs import Paragraph
 from .units import Findings, Unit
 
@@ -27,21 +27,38 @@ def child_element(parent: Unit | None, reading: Reading) -> str:
     return "point"
 
 
+def _continues(earlier: Reading | None, reading: Reading) -> bool:
+    """Tell whether a reading is the next in the series of an earlier one ("(b)" after "(a)")."""
+    return (earlier is not None and earlier.ordinal + 1 == reading.ordinal and earlier.series == reading.series
+            and earlier.bracket == reading.bracket)
+
+
 class LabelsAhead:
     """Where each printed label stands in a list of paragraphs: the paragraph, its label, and for each label (its
-    bracket and core, "(ii)" -> ("paren", "ii")) the paragraphs that start with it, in order."""
+    bracket and core, "(ii)" -> ("paren", "ii")) the paragraphs that start with it, in order. Read once for a walk,
+    it answers what the paragraphs ahead hold without reading them again at every paragraph."""
 
     def __init__(self, paragraphs: list[Paragraph]):
         self.paragraphs = paragraphs
         self.count = len(paragraphs)
         self.printed: dict[int, str] = {}
         self.positions: dict[tuple[str, str], list[int]] = {}
+        self._units: list[int] | None = None  # the paragraphs that open a unit, read when first asked
         for index, paragraph in enumerate(paragraphs):
             found = read_label(paragraph.text)
             if found:
                 label = found[0]
                 self.printed[index] = label.text
                 self.positions.setdefault((label.readings[0].bracket, core_of(label.text)), []).append(index)
+
+    def unit_within(self, index: int, within: int) -> bool:
+        """Tell whether one of the `within` paragraphs after `index` opens a unit: a label, a section marker or a
+        code number."""
+        if self._units is None:
+            self._units = [i for i, paragraph in enumerate(self.paragraphs) if i in self.printed
+                           or SECTION_MARKER.match(paragraph.text) or CODE_NUMBER.match(paragraph.text)]
+        at = bisect.bisect_right(self._units, index)
+        return at < len(self._units) and self._units[at] <= index + within
 
     def next_at(self, key: tuple[str, str], index: int, within: int) -> int | None:
         """Return the first paragraph after `index`, at most `within` paragraphs on, that starts with the label
@@ -98,19 +115,16 @@ class NestingReader:
         return ahead
 
     def _continues_open(self, reading: Reading) -> bool:
-        return any(
-            unit.reading and unit.reading.style == reading.style and unit.reading.ordinal + 1 == reading.ordinal
-            for unit in self.stack
-        )
+        return any(_continues(unit.reading, reading) for unit in self.stack)
 
     def _place(self, reading: Reading, label: Label, line: int) -> Unit | None:
         """Pop the stack to where the label belongs and return its parent (None: directly under the section)."""
-        for depth in range(len(self.stack) - 1, -1, -1):
-            unit = self.stack[depth]
-            if unit.reading and unit.reading.style == reading.style and unit.reading.ordinal + 1 == reading.ordinal:
-                del self.stack[depth:]
-                return self.stack[-1] if self.stack else None
-        same_style = [d for d, u in enumerate(self.stack) if u.reading and u.reading.style == reading.style]
+        stack, style = self.stack, reading.style
+        for depth in range(len(stack) - 1, -1, -1):
+            if _continues(stack[depth].reading, reading):
+                del stack[depth:]
+                return stack[-1] if stack else None
+        same_style = [d for d, u in enumerate(stack) if u.reading is not None and u.reading.style == style]
         if reading.ordinal == 1 or not same_style:
             if same_style and reading.ordinal == 1:
                 depth = same_style[-1]

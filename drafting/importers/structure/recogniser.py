@@ -150,8 +150,7 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
 
     def _only_closing_text_follows(self) -> bool:
         """Tell whether the paragraphs after this one hold no more units (so this one closes the document)."""
-        return not any(read_label(p.text) or SECTION_MARKER.match(p.text) or CODE_NUMBER.match(p.text)
-                       for p in self.paragraphs[self.index + 1 : self.index + 1 + LOOKAHEAD])
+        return not self._labels_ahead().unit_within(self.index, LOOKAHEAD)  # nesting.py: read once for the walk
 
     def _section_start(self, text: str, line: int) -> bool:
         container = _container_line(text)
