@@ -11,25 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from drafting.akn import validate
 from drafting.akn.namespaces import xpath
 from drafting.akn.provisions import block_text, extract_provisions, iter_provisions
 from drafting.importers.structure.definitions import find_terms
 from drafting.importers.text import ImportResult, import_text
 from tests.bench_scripts import bench_script
+from tests.import_helpers import imported, lines
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def lines(*rows: str) -> str:
-    return "\n".join(rows) + "\n"
 
 
-def imported(text: str) -> ImportResult:
-    result = import_text(text)
-    report = validate(result.root)
-    assert report.valid, report.as_dict()
-    return result
 
 
 def terms(result: ImportResult) -> list[str]:

@@ -9,22 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from drafting.akn import validate
 from drafting.akn.namespaces import akn, xpath
 from drafting.akn.provisions import block_text, extract_provisions, iter_provisions
 from drafting.importers.structure.front import classify_front
-from drafting.importers.text import ImportResult, import_text
-
-
-def lines(*rows: str) -> str:
-    return "\n".join(rows) + "\n"
-
-
-def imported(text: str) -> ImportResult:
-    result = import_text(text)
-    report = validate(result.root)
-    assert report.valid, report.as_dict()
-    return result
+from drafting.importers.text import ImportResult
+from tests.import_helpers import imported, lines
 
 
 def words(node) -> str:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from drafting.akn import validate
 from drafting.akn.provisions import extract_provisions, iter_provisions
 from drafting.importers.cleanup import clean
 from drafting.importers.layout import decode, find_line_numbers, unfold
-from drafting.importers.text import ImportResult, import_text
+from drafting.importers.text import ImportResult
 from tests.bench_scripts import bench_script
+from tests.import_helpers import imported, lines
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD_DEV = ROOT / "bench" / "import_gold" / "dev"
@@ -24,16 +24,8 @@ LAYOUT_GOLD = sorted(GOLD_DEV.glob("L*_*.gold.json"))
 # --- helpers --------------------------------------------------------------------------------------------------------
 
 
-def lines(*rows: str) -> str:
-    return "\n".join(rows) + "\n"
 
 
-def imported(text: str, **options) -> ImportResult:
-    """Import text and insist that the result is strictly valid AKN."""
-    result = import_text(text, **options)
-    report = validate(result.root)
-    assert report.valid, report.as_dict()
-    return result
 
 
 def nums(result: ImportResult) -> list[tuple[str, str | None]]:

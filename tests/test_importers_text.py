@@ -18,22 +18,14 @@ from drafting.akn import read_identification, validate
 from drafting.akn.namespaces import akn, xpath
 from drafting.akn.provisions import Provision, block_text, extract_provisions, iter_provisions
 from drafting.errors import TextEncodingError
-from drafting.importers.text import ImportResult, import_bytes, import_text
+from drafting.importers.text import ImportResult, import_bytes
+from tests.import_helpers import imported, lines
 
 # --- helpers --------------------------------------------------------------------------------------------------------
 
 
-def lines(*rows: str) -> str:
-    """Join rows into a text with a final newline, as a pasted document has."""
-    return "\n".join(rows) + "\n"
 
 
-def imported(text: str, **options) -> ImportResult:
-    """Import text and insist that the result is strictly valid AKN."""
-    result = import_text(text, **options)
-    report = validate(result.root)
-    assert report.valid, report.as_dict()
-    return result
 
 
 def provisions(result: ImportResult) -> list[Provision]:
