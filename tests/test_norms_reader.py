@@ -662,3 +662,13 @@ def test_api_norms_are_in_the_openapi_document(client):
     operation = spec["paths"]["/api/documents/{document_id}/norms"]["get"]
     assert "200" in operation["responses"] and "304" in operation["responses"]
     assert "NormsResult" in json.dumps(operation["responses"]["200"])
+
+
+def test_an_amending_instruction_is_one_reading_and_its_quoted_words_are_not_clauses():
+    text = ('Section 4 of chapter 90 of the General Laws is hereby amended by striking out, in line 12, the word '
+            '"may" and inserting in place thereof the following word:- "shall".')
+    (norm,) = read_clause(text)
+    assert (norm.kind, norm.construction, norm.bearer) == ("none", "amending-instruction",
+                                                          "section 4 of chapter 90 of the general laws")
+    assert norm.object.startswith("by striking out, in line 12, the word \"may\"")
+    assert norm.object.endswith('"shall"')

@@ -492,10 +492,21 @@ def read_clause(text: str, *, place: Place = (), with_offsets: bool = False, mem
             if not clause:
                 continue
             norm, bearer = _Clause(clause, place, bearer, memo, where).read()
+            if norm.construction == "amending-instruction":
+                # the rest of the sentence is the instruction: its quoted words ("the word “may”") are not clauses
+                found.append(((start, len(text)), replace(norm, object=_instruction_rest(text[start:], norm))))
+                break
             found.append(((start, end), norm))
         if memo is not None:
             memo[key] = found
     return found if with_offsets else [norm for _, norm in found]
+
+
+def _instruction_rest(words: str, norm: Norm) -> str:
+    """The whole of an amending instruction after its anchor ("is hereby amended"), lower case."""
+    at = words.lower().find(norm.modal.lower()) if norm.modal else -1
+    rest = words[at + len(norm.modal):] if at >= 0 else words
+    return " ".join(rest.split()).strip(" .;:-").lower()
 
 
 @dataclass(frozen=True)
