@@ -207,10 +207,10 @@ def _preamble(front: Front) -> etree._Element | None:
     return E.preamble(*parts) if parts else None
 
 
-def _paragraph(block: Block, terms: dict[str, str] | None = None) -> etree._Element:
+def _paragraph(block: Block, terms: _TermIds | None = None) -> etree._Element:
     attributes = {"class": block.kind} if block.kind in ("history", "note", "unplaced") else {}
     if block.quoted is not None or (block.kind == "p" and is_amending(block.text)):
-        return E.p(attributes, _modification(block, terms if terms is not None else {}))
+        return E.p(attributes, _modification(block, terms if terms is not None else _TermIds()))
     if block.term and terms is not None:
         # every term the paragraph defines ("“A” or “B” means …"), each found after the one before it
         paragraph, last, position = E.p(attributes), None, 0
@@ -232,7 +232,7 @@ def _paragraph(block: Block, terms: dict[str, str] | None = None) -> etree._Elem
     return E.p(attributes, block.text)
 
 
-def _modification(block: Block, terms: dict[str, str]) -> etree._Element:
+def _modification(block: Block, terms: _TermIds) -> etree._Element:
     """An amending instruction as AKN `<mod>`: its quoted words as `<quotedText>` (marks kept in the text), the
     structure it quotes (if any) as `<quotedStructure>` after it, with the quotation marks printed around it as its
     attributes and the words printed after them as its tail."""
@@ -279,16 +279,15 @@ class _TermIds(dict):
         return self[term]
 
 
-def _term_eid(term: str, terms: dict[str, str]) -> str:
+def _term_eid(term: str, terms: _TermIds) -> str:
     base = "term-" + ("_".join(re.findall(r"[a-z0-9]+", term.lower())) or "term")
     eid, suffix = base, 2
-    taken = terms.taken if isinstance(terms, _TermIds) else set(terms.values())
-    while eid in taken:
+    while eid in terms.taken:
         eid, suffix = f"{base}_{suffix}", suffix + 1
     return eid
 
 
-def _unit(unit: Unit, terms: dict[str, str], parent: etree._Element | None = None) -> etree._Element:
+def _unit(unit: Unit, terms: _TermIds, parent: etree._Element | None = None) -> etree._Element:
     # the parts are made in place (SubElement): an element made apart is a document of its own, moved on append,
     # which doubles the cost of a document of many small provisions
     element = E(unit.element) if parent is None else etree.SubElement(parent, akn(unit.element))

@@ -95,7 +95,7 @@ def _strip_closing_mark(quotation: Quotation) -> None:
 def split_instruction(text: str) -> tuple[str, str] | None:
     """Split a paragraph that ends in an amending instruction quoting a structure into the instruction (up to and
     including its ":-") and the start of the quoted text (possibly empty); None when it is not such a paragraph."""
-    match = _QUOTING_END.search(text)
+    match = _QUOTING_END.search(text) if ":" in text else None  # every paragraph passes here: most have no colon
     if not match:
         return None
     instruction = text[: match.start("rest")].rstrip()
@@ -191,8 +191,7 @@ class AmendmentReader:
         match = SECTION_MARKER.match(section.num)
         if not match:
             return None
-        return match.group("num").split()[0] if " " in match.group("num") else match.group("num"), match.group(
-            "value")
+        return match.group("num")[: match.start("value")].strip(), match.group("value")
 
     def _ends_quotation(self, text: str, own: tuple[str, str] | None) -> bool:
         """Tell whether a paragraph belongs to the amending bill again: its next own section (same marker word,
