@@ -100,9 +100,21 @@ def test_an_exigent_circumstances_carve_out_in_a_subsection_weakens_the_exceptio
     assert finding.status == WEAK and finding.evidence[0].num == "1(b)"
 
 
-def test_a_police_only_ban_is_weak_on_scope():
-    text = "SECTION 1. Ban.\nThe police department shall not use a face recognition system.\n"
-    assert findings_of_text(text)["scope-government-wide"].status == WEAK
+def test_a_ban_on_one_department_is_absent_on_scope_and_on_all_police_weak():
+    """rubric-conventions.md: a ban confined to one department is absent; one on all law-enforcement agencies weak."""
+    one = "SECTION 1. Ban.\nThe police department shall not use a face recognition system.\n"
+    assert findings_of_text(one)["scope-government-wide"].status == ABSENT
+    every = "SECTION 1. Ban.\nNo law enforcement agency shall use a face recognition system.\n"
+    assert findings_of_text(every)["scope-government-wide"].status == WEAK
+
+
+def test_a_defined_bearer_reaches_what_its_definition_says_not_what_its_name_says():
+    ban = "SECTION 2. Ban.\nNo public body shall acquire or use a face recognition system.\n"
+    narrow = ('SECTION 1. Definitions.\n(a) "Public body" means the department of state police.\n' + ban)
+    broad = ('SECTION 1. Definitions.\n(a) "Public body" means every agency, department, board and commission of the '
+             "state or of any political subdivision.\n" + ban)
+    assert findings_of_text(narrow)["scope-government-wide"].status == ABSENT
+    assert findings_of_text(broad)["scope-government-wide"].status == PRESENT
 
 
 def test_a_use_only_ban_does_not_cover_the_whole_chain():
@@ -112,9 +124,14 @@ def test_a_use_only_ban_does_not_cover_the_whole_chain():
 
 
 def test_a_defined_term_carries_the_modalities_it_covers():
-    text = ('SECTION 1. Definitions.\n"Biometric surveillance system" means software that identifies a person by '
-            "face, gait or voice.\n\nSECTION 2. Ban.\nNo public agency shall use a biometric surveillance system.\n")
-    assert findings_of_text(text)["scope-biometric-modalities"].status == PRESENT
+    """The definition decides, whatever the term is called: an open list is present, a closed list beyond the face
+    weak (only part of the scope), the face alone absent."""
+    ban = "\n\nSECTION 2. Ban.\nNo public agency shall use a biometric surveillance system.\n"
+    term = 'SECTION 1. Definitions.\n"Biometric surveillance system" means software that identifies a person by '
+    status = {words: findings_of_text(term + words + ban)["scope-biometric-modalities"].status for words in (
+        "face, gait, voice or any other physical or behavioral characteristic.", "face, gait or voice.",
+        "the features of the face.")}
+    assert list(status.values()) == [PRESENT, WEAK, ABSENT]
 
 
 def test_a_moratorium_ending_on_a_date_is_weak():

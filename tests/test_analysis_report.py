@@ -45,7 +45,8 @@ def test_result_has_the_contract_shape():
     assert set(result) == {"document", "rubric", "findings", "comparison"}
     assert result["rubric"] == {"id": rubric.id, "version": rubric.version}
     assert len(result["findings"]) == len(rubric.safeguards)
-    assert set(result["findings"][0]) == {"safeguard", "group", "title", "status", "evidence", "reason", "rule"}
+    assert set(result["findings"][0]) == {"safeguard", "group", "title", "status", "evidence", "reason", "rule",
+                                          "norms"}
     (entry,) = result["comparison"]
     assert set(entry) == {"document", "stronger", "findings", "suggestions"}
     json.dumps(result)

@@ -17,7 +17,7 @@ HARBORVIEW = "us-ma-harborview-ordinance-2021-2-128.xml"
 EASTFIELD = "us-ma-eastfield-ordinance-2020-12.xml"
 MILLBROOK = "us-ma-millbrook-ordinance-2019-7.xml"
 RANK = {"absent": 0, "weak": 1, "present": 2}
-FINDING_KEYS = {"safeguard", "group", "title", "status", "evidence", "reason", "rule"}
+FINDING_KEYS = {"safeguard", "group", "title", "status", "evidence", "reason", "rule", "norms"}
 
 
 def stored(client, auth, name, data: bytes | None = None) -> int:
@@ -33,6 +33,10 @@ def assert_findings_shape(findings):
         assert finding["status"] in RANK
         for evidence in finding["evidence"]:
             assert set(evidence) == {"eId", "num", "quote"}
+        for norm in finding["norms"]:  # the norms that decided it, as the norm reader read them
+            assert set(norm) == {"eId", "kind", "construction", "reading"} and norm["reading"]
+        if finding["status"] != "absent":
+            assert finding["norms"], finding
 
 
 def test_findings_of_the_sample_bill_have_the_contract_shape(client, auth):

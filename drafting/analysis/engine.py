@@ -1,9 +1,12 @@
 """The safeguard engine: one finding per safeguard of the rubric, each explained by the rule that fired.
 
-A document is read as statements: each provision's own text joined to the lead-in words of its ancestors (so a
-list item "(2) request … from a third party" carries "No public agency shall:"), with the definitions of the terms
-it uses available to the rules. Modality (shall not / no … shall / may / should …) is read per statement, in the
-words of the shared vocabulary (drafting/norms/vocabulary.toml).
+A document is read as clauses: the norms of the norm reader (drafting/norms/reader.py), each a lead-in completed by
+one item and its wrap-up ("No public agency shall: (2) request … from a third party"), with its kind (prohibition,
+obligation, permission, exception, safe harbour, right of action …), acts, time and qualifiers. The rubric's
+expressions say what a clause is about; the norm says what it does: a prohibition is a ban only if it reaches
+surveillance acts, a negated right ("nothing in this act gives a right to sue") provides nothing, a permissive or
+hortatory clause where a duty is needed is weak, a deadline is a fixed time the reader parsed, and evidence is the
+clause the rubric's evidence policy prefers, not the first in document order. Headings are not part of a clause.
 Every decision is a named rule over visible text; no model decides a finding.
 """
 
@@ -18,8 +21,22 @@ from importlib import resources
 from lxml import etree
 
 from drafting.akn import extract_provisions
-from drafting.akn.provisions import Provision
+from drafting.akn.provisions import Provision, cite
 from drafting.akn.provisions import definitions as defined_terms
+from drafting.norms.reach import ALL, PART, bearer_reach, definition_of
+from drafting.norms.reach import ORDER as REACH_ORDER
+from drafting.norms.reader import read_provisions
+from drafting.norms.records import CLASS, Norm, norm_line
+from drafting.norms.records import DEADLINE as DEADLINE_TIME
+from drafting.norms.records import DEFINITION as DEFINITION_KIND
+from drafting.norms.records import EXCEPTION as EXCEPTION_KIND
+from drafting.norms.records import IMMEDIATE as IMMEDIATE_TIME
+from drafting.norms.records import PERIODIC as PERIODIC_TIME
+from drafting.norms.records import PERMISSION as PERMISSION_KIND
+from drafting.norms.records import PROHIBITION as PROHIBITION_KIND
+from drafting.norms.records import RECOMMENDATION as RECOMMENDATION_KIND
+from drafting.norms.records import RIGHT_OF_ACTION as RIGHT_OF_ACTION_KIND
+from drafting.norms.records import SAFE_HARBOUR as SAFE_HARBOUR_KIND
 from drafting.norms.vocabulary import (
     ACTIONS,
     CARVE_OUT,
@@ -28,20 +45,13 @@ from drafting.norms.vocabulary import (
     DUTY,
     PERMISSION,
     PROHIBITION,
-    QUOTED_DEFINITION,
 )
 
 PRESENT, WEAK, ABSENT = "present", "weak", "absent"
 _RANK = {ABSENT: 0, WEAK: 1, PRESENT: 2}
 
-_THIS_LAW = re.compile(r"(violation of|contrary to|under|by) (this|the) (act|chapter|ordinance|section|article)",
-                       re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
-_NARROW_SUBJECT = re.compile(r"\b(police department|law enforcement agenc(y|ies)|law enforcement officer|"
-                             r"the department\b|sheriff)", re.IGNORECASE)
-_BROAD_SUBJECT = re.compile(r"\b(any|every|no)\b[^.;]{0,40}\b(government (entity|employee)|public (agency|official|"
-                            r"employee)|agency|department|official|employee|city|town|county|municipal|state)\b|"
-                            r"\bgovernment entit", re.IGNORECASE)
+_THIS_LAW = re.compile(r"\b(violat\w* of|contrary to|under|by|enforce|compl(y|iance) with) (this|the) "
+                       r"(act|chapter|ordinance|section|article|law|order|resolution)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,7 @@ class Finding:
     evidence: tuple[Evidence, ...]
     reason: str
     rule: str
+    norms: tuple[Norm, ...] = ()  # the norms that decided the finding, as the norm reader read them
 
     def as_dict(self) -> dict:
         return {
@@ -99,6 +110,8 @@ class Finding:
             "evidence": [item.as_dict() for item in self.evidence],
             "reason": self.reason,
             "rule": self.rule,
+            "norms": [{"eId": norm.eId, "kind": norm.kind, "construction": norm.construction,
+                       "reading": norm_line(norm)} for norm in self.norms],
         }
 
 
@@ -115,53 +128,41 @@ def load_rubric() -> Rubric:
 
 
 @dataclass(frozen=True)
-class Statement:
-    """A sentence of a provision, with the lead-in words of its ancestors."""
+class Clause:
+    """One norm of a document with the provision it was read from (and the heading of its section, a weak signal
+    that is never part of the clause's words)."""
 
+    norm: Norm
     provision: Provision
-    context: str  # ancestors' own text (lead-ins such as "No agency shall:")
-    text: str  # the sentence itself
+    heading: str
+
+    @property
+    def text(self) -> str:
+        return self.norm.text
 
     @property
     def full(self) -> str:
-        return f"{self.context} {self.text}".strip()
-
-
-_CONTAINER_ELEMENTS = frozenset({"book", "tome", "title", "subtitle", "part", "subpart", "chapter", "subchapter",
-                                 "article", "division", "subdivision"})
-
-
-def statements(root: etree._Element) -> list[Statement]:
-    """Read a document as statements."""
-    found: list[Statement] = []
-
-    def visit(provision: Provision, context: str) -> None:
-        for sentence in _SENTENCE.split(provision.text) if provision.text else []:
-            found.append(Statement(provision, context, sentence))
-        child_context = f"{context} {provision.text}".strip()[-600:]
-        for child in provision.children:
-            # a section is read in the light of its own heading, as a top-level one is, when it stands in a
-            # container (a chapter) or opens an amending bill's quoted structure
-            fresh = provision.element in _CONTAINER_ELEMENTS or child.quoted
-            visit(child, (child.heading or "") if fresh else child_context)
-
-    for top in extract_provisions(root):
-        visit(top, top.heading or "")
-    return found
+        return self.norm.text
 
 
 def definitions(root: etree._Element) -> dict[str, str]:
-    """Map each defined term to the text that defines it, with the provisions below it."""
-    return {item.term: item.provision for item in defined_terms(root)}
+    """Map each defined term to the text that defines it, with the provisions below it; terms defined run-in
+    ('… the following meanings:- "Department", the department of state police. "Colonel", …') that the importer
+    did not mark are read from the words too."""
+    found = {item.term: item.provision for item in defined_terms(root)}
+    for item in defined_terms(root):
+        for match in _RUN_IN_TERM.finditer(item.provision):
+            found.setdefault(match["term"].strip().lower(), item.provision[match.start():])
+    return found
 
 
-def _expanded(statement: Statement, terms: dict[str, str]) -> str:
-    """The statement with the definitions of the terms it uses (a defined term carries its meaning)."""
+def _expanded(text: str, terms: dict[str, str]) -> str:
+    """A text with the definitions of the terms it uses (a defined term carries its meaning)."""
     if not terms:
-        return statement.full
-    lowered = statement.full.lower()
+        return text
+    lowered = text.lower()
     extra = [meaning for term, meaning in terms.items() if len(term) > 3 and term in lowered]
-    return " ".join([statement.full, *extra])
+    return " ".join([text, *extra])
 
 
 def modality(text: str) -> str:
@@ -177,50 +178,174 @@ def modality(text: str) -> str:
     return "none"
 
 
-def _evidence(statement: Statement) -> Evidence:
-    return Evidence(statement.provision.eId, statement.provision.citation, statement.text[:400])
+_RECURRING = re.compile(r"\b(annual(ly)?|each year|every year|yearly|quarterly|biennial(ly)?|semi-?annual(ly)?)\b",
+                        re.IGNORECASE)
+_FUTURE_LAW = re.compile(r"(a|an|any|each|such|the|no)( later| future)? (statute|act|ordinance|law|regulation)\b"
+                         r"[^,]{0,80}\b(authoriz|permit|allow|enact|adopt|under)", re.IGNORECASE)
+_APPROVAL = re.compile(r"\b(unless|until|without|except (with|upon|after))\b[^.;]{0,120}\b(approv|authoriz)\w*",
+                       re.IGNORECASE)
+_BIOMETRIC = re.compile(r"\bbiometric", re.IGNORECASE)
+_RUN_IN_TERM = re.compile(r"[\"“]\s*(?P<term>[^\"“”]{2,60}?)\s*[\"”],?\s+(?=means\b|includes\b|shall mean\b|[a-z])")
+_CONTAINER_ELEMENTS = frozenset({"book", "tome", "title", "subtitle", "part", "subpart", "chapter", "subchapter",
+                                 "article", "division", "subdivision"})
+# the acts of a ban on surveillance (what a system or its data is acquired, held, searched or used by)
+_SURVEILLANCE_ACTS = frozenset({"acquire", "possess", "retain", "access", "use", "request", "receive", "authorize"})
+# a clause that bars something else than the surveillance itself (evidence, retaliation, funds) is not the ban
+_OTHER_ACTS = frozenset({"admit-as-evidence", "retaliate", "fund", "report", "disclose", "delete", "sue"})
+_HOLDING_ACTS = frozenset({"acquire", "possess", "retain", "access", "use"})
+_DENIABLE = frozenset({RIGHT_OF_ACTION_KIND, PERMISSION_KIND})
+_HORTATORY_BANS = frozenset({"x-should-not", "no-x-should", "policy-that-x-not", "x-is-discouraged-from",
+                             "shall-endeavor"})
+_NON_BINDING = frozenset({PERMISSION_KIND, RECOMMENDATION_KIND})
+_FIXED_TIMES = frozenset({DEADLINE_TIME, IMMEDIATE_TIME})
+_OFF_TOPIC = re.compile(r"\b(retaliat\w*|evidence|inadmissible|discipline|preempt\w*|construed|contracts?|"
+                        r"agreements?|grants?|funds|appropriat\w*)\b", re.IGNORECASE)
 
 
 class _Document:
     def __init__(self, root: etree._Element, rubric: Rubric):
         self.rubric = rubric
-        self.statements = statements(root)
         self.terms = definitions(root)
+        provisions = extract_provisions(root)
+        self.by_eid: dict[str, Provision] = {}
+        self.headings: dict[str, str] = {}
+        self.citations: dict[str, str] = {}
+        self.sections: dict[str, str] = {}  # eId -> the eId of its section
+        for top in provisions:
+            for provision in top.walk():
+                if provision.eId:
+                    self.by_eid[provision.eId] = provision
+                    self.headings[provision.eId] = top.heading or ""
+            self._cite(top, 0)
+            self._sections(top, None)
+        norms = read_provisions(provisions, {item.term: item.eId for item in defined_terms(root)})
+        self.clauses = [Clause(norm, self.by_eid[norm.eId], self.headings[norm.eId])
+                        for norm in norms if norm.eId in self.by_eid and norm.text]
         self.surveillance = re.compile(rubric.patterns["surveillance"], re.IGNORECASE)
         self.broad_exception = re.compile(rubric.patterns["broad_exception"], re.IGNORECASE)
-        self.bans = [s for s in self.statements if self._is_ban(s)]
-        self._scopes: dict[int, str] = {}
+        self.defining = {c.norm.bearer: c for c in self.clauses if c.norm.kind == DEFINITION_KIND}
+        self.bans = [c for c in self.clauses if self._is_ban(c)]
+        # the provisions whose clauses set a fixed time, and the sections that set a recurring one
+        self.timed = {c.provision.eId for c in self.clauses
+                      if c.norm.time is not None and c.norm.time.kind in _FIXED_TIMES}
+        self.periodic_sections = {self.sections.get(c.provision.eId or "") for c in self.clauses
+                                  if c.norm.time is not None and c.norm.time.kind == PERIODIC_TIME}
+        self.ban_eids = {c.provision.eId for c in self.bans}
+        self.ban_citations = _cited_with_ancestors(c.provision.citation for c in self.bans)
         self._subtrees: dict[int, str] = {}
+        self._times: dict[int, bool] = {}
 
-    def own_scope(self, statement: Statement) -> str:
-        """A statement with the text of its provision's subsections (no definitions)."""
-        provision = statement.provision
+    def subtree(self, provision: Provision) -> str:
+        """The text of a provision's subdivisions (cached)."""
         if id(provision) not in self._subtrees:
             self._subtrees[id(provision)] = _subtree_text(provision)
-        return f"{statement.full} {self._subtrees[id(provision)]}"
+        return self._subtrees[id(provision)]
 
-    def scope_text(self, statement: Statement) -> str:
-        """A statement with the definitions of its terms and the text of its provision's subsections (cached)."""
-        key = id(statement)
-        if key not in self._scopes:
-            provision = statement.provision
-            if id(provision) not in self._subtrees:
-                self._subtrees[id(provision)] = _subtree_text(provision)
-            self._scopes[key] = f"{_expanded(statement, self.terms)} {self._subtrees[id(provision)]}"
-        return self._scopes[key]
+    def _sections(self, provision: Provision, section: str | None) -> None:
+        own = section if section is not None and not provision.quoted else provision.eId
+        if provision.element in _CONTAINER_ELEMENTS:
+            own = None
+        if provision.eId:
+            self.sections[provision.eId] = own or provision.eId
+        for child in provision.children:
+            self._sections(child, own)
 
-    def _is_ban(self, statement: Statement) -> bool:
-        text = statement.full
-        mood = modality(text)
-        if mood not in ("prohibition", "permissive-prohibition"):
+    def _cite(self, provision: Provision, start: int) -> None:
+        """Cite each provision as the law is cited: a section in a chapter or article by its own number
+        ("16-70.3(A)", not "CHAPTER 16-70(16-70.3)(A)")."""
+        if provision.eId:
+            self.citations[provision.eId] = cite(provision.path[start:]) if start else provision.citation
+        for child in provision.children:
+            own = len(child.path) - 1 if provision.element in _CONTAINER_ELEMENTS or child.quoted else start
+            self._cite(child, own)
+
+    def evidence(self, clause: Clause) -> Evidence:
+        provision = clause.provision
+        return Evidence(provision.eId, self.citations.get(provision.eId or "", provision.citation), clause.text[:400])
+
+    def whole(self, clause: Clause) -> Provision:
+        """The provision a clause belongs to as a whole: the one whose lead-in it completes, or its own."""
+        return self.by_eid.get(clause.norm.lead_in or "", clause.provision)
+
+    def own_scope(self, clause: Clause) -> str:
+        """A clause with the text of its provision's subdivisions (no definitions)."""
+        return f"{clause.text} {self.subtree(self.whole(clause))}"
+
+    def scope_text(self, clause: Clause) -> str:
+        """A clause with the definitions of its terms and the text of its provision's subdivisions."""
+        return f"{_expanded(clause.text, self.terms)} {self.subtree(self.whole(clause))}"
+
+    def fixed_time(self, clause: Clause) -> bool:
+        """Whether the clause, or a norm of its provision's subdivisions, sets a fixed time (a deadline the reader
+        parsed, such as "not later than 5 business days", or "immediately"), not a vague one ("promptly")."""
+        if clause.norm.time is not None and clause.norm.time.kind in _FIXED_TIMES:
+            return True
+        whole = self.whole(clause)
+        key = id(whole)
+        if key not in self._times:
+            self._times[key] = any(p.eId in self.timed for p in whole.walk())
+        return self._times[key]
+
+    def periodic(self, clause: Clause) -> bool:
+        """Whether the clause's section sets a recurring time ("not later than March 1 of each year", "annually")."""
+        return (self.sections.get(clause.provision.eId or "") in self.periodic_sections
+                or bool(_RECURRING.search(clause.text)))
+
+    def meanings(self, words: str, clause: Clause) -> list[tuple[str, Clause]]:
+        """What the defined terms used in some words mean, each with the clause that defines it, following the
+        terms the definitions use in turn; the words themselves, read in `clause`, when they use none."""
+        found: list[tuple[str, Clause]] = []
+        seen: set[str] = set()
+        pending = [words.lower()]
+        while pending:
+            text = pending.pop()
+            for term, meaning in self.terms.items():
+                if term in seen or len(term) <= 3 or not re.search(rf"\b{re.escape(term)}\b", text):
+                    continue
+                seen.add(term)
+                definition = definition_of(term, meaning)
+                found.append((definition, self.defining.get(term, clause)))
+                pending.append(definition.lower())
+        return found or [(words, clause)]
+
+    def about_surveillance(self, clause: Clause) -> bool:
+        words = f"{clause.norm.bearer} {clause.norm.object} {clause.text}"
+        return bool(self.surveillance.search(words) or self.surveillance.search(_expanded(words, self.terms)))
+
+    def forbids_surveillance(self, clause: Clause) -> bool:
+        """Whether a clause is a ban, or any other prohibition about surveillance ("no official shall enter into an
+        agreement with a third party for the purpose of obtaining … a face surveillance system")."""
+        norm = clause.norm
+        return clause.provision.eId in self.ban_eids or (
+            (norm.kind == PROHIBITION_KIND or norm.construction in _HORTATORY_BANS)
+            and "admit-as-evidence" not in norm.actions and self.about_surveillance(clause))
+
+    def _approval_regime(self, clause: Clause) -> bool:
+        """A bar on surveillance technology in general until a body approves it (the community-control model) is a
+        procedure, not a ban on biometric surveillance: its own words name no biometric system, and an exception or
+        condition lifts it by approval."""
+        norm = clause.norm
+        if self.surveillance.search(f"{norm.bearer} {norm.object} {clause.text}"):
             return False
-        about = _expanded(statement, self.terms) if not self.surveillance.search(text) else text
-        if not self.surveillance.search(about):
+        words = " ".join([*(e.words for e in norm.exceptions), *norm.conditions, clause.text])
+        return bool(_APPROVAL.search(words))
+
+    def _is_ban(self, clause: Clause) -> bool:
+        norm = clause.norm
+        if not (norm.kind == PROHIBITION_KIND
+                or (norm.kind == RECOMMENDATION_KIND and norm.construction in _HORTATORY_BANS)):
             return False
-        # a rule about something else that merely mentions surveillance (reports, evidence, retaliation) is not
-        # the operative ban
-        return not re.search(r"retaliat|evidence|inadmissible|report|discipline|preempt|construed|contract|"
-                             r"agreement|grant|funds|appropriat", statement.text, re.IGNORECASE)
+        acts = set(norm.actions)
+        if not acts & _SURVEILLANCE_ACTS or acts & _OTHER_ACTS:
+            return False
+        if "contract" in acts and not acts & _HOLDING_ACTS:  # a bar on contracts is judged as such
+            return False
+        if not self.about_surveillance(clause):
+            return False
+        if self._approval_regime(clause):
+            return False
+        # a clause about something else that merely mentions surveillance (evidence, contracts, retaliation)
+        return not _OFF_TOPIC.search(f"{norm.bearer} {norm.object}")
 
 
 def _any_of(patterns: list[str]) -> re.Pattern | None:
@@ -255,36 +380,47 @@ def _compiled(safeguard: Safeguard) -> _CompiledRule:
 def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
     rule = safeguard.rule
     compiled = _compiled(safeguard)
-    best: tuple[int, Statement, str, str] | None = None
-    for statement in document.statements:
-        text = statement.full
-        if compiled.match is None or not compiled.match.search(text):
+    kinds = set(rule.get("kinds", ())) or None
+    acts = set(rule.get("acts", ()))  # a clause whose norm reaches one of these acts addresses the safeguard too
+    candidates: list[tuple[int, int, Clause, str, str]] = []  # (rank, preference, clause, reason, rule fired)
+    for clause in document.clauses:
+        norm, text = clause.norm, clause.text
+        if kinds is not None and norm.kind not in kinds:
+            continue
+        if _FUTURE_LAW.match(norm.bearer) and not rule.get("future_law"):
+            continue  # what a future statute must say ("a statute authorizing use shall require …") is not law now
+        if (compiled.match is None or not compiled.match.search(text)) and not acts & set(norm.actions):
             weakly = compiled.weak_match is not None and compiled.weak_match.search(text) and next(
                 ((p, why) for p, why in rule["weak_match"] if re.search(p, text, re.IGNORECASE)), None)
-            if weakly and (best is None or best[0] < _RANK[WEAK]):
-                best = (_RANK[WEAK], statement, weakly[1], f"weak_match: {weakly[0]}")
+            if weakly:
+                candidates.append((_RANK[WEAK], _preference(rule, clause), clause, weakly[1],
+                                   f"weak_match: {weakly[0]}"))
             continue
-        if compiled.negated_by is not None and compiled.negated_by.search(statement.text):
+        if norm.negated and norm.kind in _DENIABLE:  # "nothing in this act gives any person a right to sue"
+            continue
+        if compiled.negated_by is not None and compiled.negated_by.search(text):
             continue
         if compiled.exclude is not None and compiled.exclude.search(text):
             continue
-        if rule.get("where") == "definitions_or_ban" and statement not in document.bans and not (
-            DEFINING.search(statement.text) or re.search("definition", statement.context[:80], re.IGNORECASE)
+        if rule.get("where") == "definitions_or_ban" and clause.provision.eId not in document.ban_eids and not (
+            norm.kind == DEFINITION_KIND or DEFINING.search(text) or re.search("definition", clause.heading,
+                                                                               re.IGNORECASE)
         ):
             continue
-        # conditions and carve-outs often stand in the provision's subsections: read them with it
-        expanded = document.scope_text(statement)
-        # what weakens a provision must be in its own words and subsections, not in the definitions it borrows
-        own = document.own_scope(statement)
+        # conditions and carve-outs often stand in the provision's subdivisions: read them with it
+        expanded = document.scope_text(clause)
+        # what weakens a provision must be in its own words and subdivisions, not in the definitions it borrows
+        own = document.own_scope(clause)
         if any(not group.search(expanded) for group in compiled.also):
             continue
-        if rule.get("need_ban") and statement not in document.bans:
+        if rule.get("need_ban") and not document.forbids_surveillance(clause):
             continue
         if rule.get("need_surveillance") and not (
-            document.surveillance.search(expanded) or _THIS_LAW.search(statement.full)
+            document.about_surveillance(clause) or _THIS_LAW.search(clause.provision.text)
+            or _names_a_ban(document, clause)
         ):
             continue
-        status, reason, fired = PRESENT, f"{statement.provision.citation or 'a provision'} provides it", "match"
+        status, reason, fired = PRESENT, f"{clause.provision.citation or 'a provision'} provides it", "match"
         for pattern, why in rule.get("weak_if", []):
             if re.search(pattern, own, re.IGNORECASE):
                 status, reason, fired = WEAK, why, f"weak_if: {pattern}"
@@ -294,31 +430,64 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
                 if not re.search(pattern, own, re.IGNORECASE):
                     status, reason, fired = WEAK, why, f"weak_unless: {pattern}"
                     break
-        if status == PRESENT and rule.get("modal") == "mandatory" and modality(text) in (
-            "permissive", "permissive-prohibition"
+        if rule.get("periodic") and not document.periodic(clause):
+            continue
+        if status == PRESENT and "deadline" in rule and not document.fixed_time(clause):
+            status, reason, fired = WEAK, rule["deadline"], "deadline"
+        if status == PRESENT and "limited" in rule and any(q.kind == CLASS for q in norm.qualifiers):
+            status, reason, fired = WEAK, rule["limited"], "limited"
+        if status == PRESENT and rule.get("modal") == "mandatory" and (
+            norm.kind in _NON_BINDING or norm.construction in _HORTATORY_BANS
         ):
-            status, reason, fired = WEAK, "permissive language where it must bind", "modal: mandatory"
-        score = _RANK[status]
-        if best is None or score > best[0]:
-            best = (score, statement, reason, fired)
-            if status == PRESENT:
-                break
-    if best is None:
+            status, reason, fired = WEAK, f"permissive language where it must bind ('{norm.modal}')", "modal: mandatory"
+        candidates.append((_RANK[status], _preference(rule, clause), clause, reason, fired))
+    if not candidates:
         return _absent(safeguard)
-    score, statement, reason, fired = best
+    # the strongest reading decides the status; among those, the clause the evidence policy prefers is cited
+    score, _, clause, reason, fired = max(candidates, key=lambda item: (item[0], item[1]))
     if score == _RANK[PRESENT]:
         # a weakening stated anywhere in the document (a preemption clause, a confidentiality rule) still counts
         for pattern, why in rule.get("weak_anywhere", []):
-            elsewhere = next((s for s in document.statements if re.search(pattern, s.text, re.IGNORECASE)), None)
+            elsewhere = next((c for c in document.clauses if re.search(pattern, c.text, re.IGNORECASE)), None)
             if elsewhere is not None:
-                score, statement, fired = _RANK[WEAK], elsewhere, f"weak_anywhere: {pattern}"
+                score, clause, fired = _RANK[WEAK], elsewhere, f"weak_anywhere: {pattern}"
                 reason = f"{why} ({elsewhere.provision.citation})"
                 break
     status = PRESENT if score == 2 else WEAK
-    if status == WEAK and statement.provision.citation and statement.provision.citation not in reason:
-        reason = f"{reason} ({statement.provision.citation})"
-    return Finding(safeguard.id, safeguard.group, safeguard.title, status, (_evidence(statement),), reason,
-                   f"{safeguard.id}/{fired}")
+    if status == WEAK and clause.provision.citation and clause.provision.citation not in reason:
+        reason = f"{reason} ({clause.provision.citation})"
+    return _found(document, safeguard, status, [clause], reason, f"{safeguard.id}/{fired}")
+
+
+def _found(document: _Document, safeguard: Safeguard, status: str, clauses: list[Clause], reason: str,
+           rule: str, *, cite: bool = True) -> Finding:
+    """A finding decided by some clauses: cited as evidence (unless `cite` is false: an absent scope is decided by
+    the ban it reads but has no evidence), and their norms kept with it."""
+    evidence = tuple(document.evidence(c) for c in clauses) if cite else ()
+    return Finding(safeguard.id, safeguard.group, safeguard.title, status, evidence, reason, rule,
+                   tuple(c.norm for c in clauses))
+
+
+def _preference(rule: dict, clause: Clause) -> int:
+    """How strongly the rubric's evidence policy prefers a clause: each of `prefer` ("kind:reporting-duty",
+    "act:publish", or an expression over the clause's words) that it satisfies counts, the earlier the more; the
+    first clause in document order wins a tie."""
+    score = 0
+    for weight, wanted in enumerate(reversed(rule.get("prefer", ())), start=1):
+        what, _, value = wanted.partition(":")
+        if what == "kind":
+            hit = clause.norm.kind == value
+        elif what == "act":
+            hit = value in clause.norm.actions
+        else:
+            hit = re.search(wanted, clause.text, re.IGNORECASE) is not None
+        score += (1 << weight) if hit else 0
+    return score
+
+
+def _names_a_ban(document: _Document, clause: Clause) -> bool:
+    """Whether the clause names a provision that holds the ban ("in violation of section 2")."""
+    return any(reference in document.ban_citations for reference in clause.norm.references)
 
 
 def _subtree_text(provision: Provision) -> str:
@@ -329,38 +498,52 @@ def _absent(safeguard: Safeguard, reason: str = "no provision provides it") -> F
     return Finding(safeguard.id, safeguard.group, safeguard.title, ABSENT, (), reason, f"{safeguard.id}/none")
 
 
-def _carve_outs(document: _Document) -> list[Statement]:
-    """Statements that open an exception to the ban for broad, open-ended reasons (definitions are not)."""
-    return [s for s in document.statements
-            if document.broad_exception.search(s.text) and CARVE_OUT.search(s.full)
-            and not QUOTED_DEFINITION.match(s.text) and not re.search("definition", s.context[:80], re.IGNORECASE)]
+def _cited_with_ancestors(citations) -> frozenset[str]:
+    """Each citation and those of the provisions that contain it: "2(a)(1)" -> 2(a)(1), 2(a), 2."""
+    found = set()
+    for citation in citations:
+        while citation:
+            found.add(citation)
+            cut = citation.rfind("(")
+            citation = citation[:cut] if cut > 0 else ""
+    return frozenset(found)
+
+
+def _carve_outs(document: _Document) -> list[Clause]:
+    """Clauses that open an exception to the ban for broad, open-ended reasons (definitions are not; a clause that
+    only rules such exceptions out, "no further exception shall be implied for emergencies", is not)."""
+    found = []
+    for clause in document.clauses:
+        norm = clause.norm
+        if norm.kind in (DEFINITION_KIND, PROHIBITION_KIND) and not norm.exceptions:
+            continue
+        words = " ".join([*(e.words for e in norm.exceptions), *norm.conditions]) if norm.kind not in (
+            EXCEPTION_KIND, SAFE_HARBOUR_KIND, PERMISSION_KIND) else clause.text
+        if document.broad_exception.search(words) and (CARVE_OUT.search(clause.text) or norm.exceptions):
+            found.append(clause)
+    return found
 
 
 def _ban_rule(document: _Document, safeguard: Safeguard) -> Finding:
     if not document.bans:
         return _absent(safeguard, "no provision prohibits biometric surveillance")
-    mandatory = [s for s in document.bans if modality(s.full) == "prohibition"]
+    mandatory = [c for c in document.bans if c.norm.kind == PROHIBITION_KIND]
     if not mandatory:
-        s = document.bans[0]
-        return Finding(safeguard.id, safeguard.group, safeguard.title, WEAK, (_evidence(s),),
-                       f"the prohibition in {s.provision.citation} is permissive ({_operative_words(s.full)})",
-                       "ban-mandatory/modal")
+        c = document.bans[0]
+        return _found(document, safeguard, WEAK, [c],
+                      f"the prohibition in {c.provision.citation} is not binding ('{c.norm.modal}')",
+                      "ban-mandatory/modal")
     # open-ended exceptions are judged under exceptions-narrow; here only the wording of the ban counts
-    s = mandatory[0]
-    return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, (_evidence(s),),
-                   f"{s.provision.citation} prohibits it in mandatory terms ({_operative_words(s.full)})",
-                   "ban-mandatory/prohibition")
+    c = mandatory[0]
+    return _found(document, safeguard, PRESENT, [c],
+                  f"{c.provision.citation} prohibits it in mandatory terms ('{_operative(c.norm.modal)}')",
+                  "ban-mandatory/prohibition")
 
 
-def _operative_words(text: str) -> str:
-    """Quote the words that make a statement a prohibition ('shall not', 'may not', 'no ... shall')."""
-    match = DISCOURAGEMENT.search(text) or PROHIBITION.search(text)
-    if match is None:
-        return "no prohibiting words"
-    words = match.group(0)
-    if len(words.split()) > 3:  # "no public agency or public official shall" -> "no ... shall"
-        words = f"{words.split()[0]} … {words.split()[-1]}"
-    return f"'{words}'"
+def _operative(modal: str) -> str:
+    """The words that make a clause a prohibition, shortened: "no public agency or official shall" -> "no … shall"."""
+    words = modal.split()
+    return f"{words[0]} … {words[-1]}" if len(words) > 3 else modal
 
 
 def _exceptions_rule(document: _Document, safeguard: Safeguard) -> Finding:
@@ -369,44 +552,165 @@ def _exceptions_rule(document: _Document, safeguard: Safeguard) -> Finding:
     carve = _carve_outs(document)
     if carve:
         c = carve[0]
-        return Finding(safeguard.id, safeguard.group, safeguard.title, WEAK, (_evidence(c),),
-                       f"open-ended exception in {c.provision.citation}", "exceptions-narrow/broad-exception")
-    return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, (_evidence(document.bans[0]),),
-                   "the ban has no open-ended exception", "exceptions-narrow/none-broad")
+        return _found(document, safeguard, WEAK, [c], f"open-ended exception in {c.provision.citation}",
+                      "exceptions-narrow/broad-exception")
+    # the evidence is the exceptions clause when there is one, else the ban
+    exceptions = [c for c in document.clauses if c.norm.kind == EXCEPTION_KIND]
+    cited = exceptions[0] if exceptions else document.bans[0]
+    return _found(document, safeguard, PRESENT, [cited], "the ban has no open-ended exception",
+                  "exceptions-narrow/none-broad")
 
 
 def _acts_rule(document: _Document, safeguard: Safeguard) -> Finding:
     if not document.bans:
         return _absent(safeguard, "no provision prohibits biometric surveillance")
-    covered = {act for act, pattern in ACTIONS.items() if any(pattern.search(s.full) for s in document.bans)}
-    evidence = tuple(_evidence(s) for s in document.bans[:3])
+    covered = {act for act, pattern in ACTIONS.items() if any(pattern.search(c.text) for c in document.bans)}
     if covered == set(ACTIONS):
-        return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, evidence,
-                       f"the ban covers {', '.join(sorted(covered))}", "scope-all-acts/chain")
+        return _found(document, safeguard, PRESENT, document.bans[:3], f"the ban covers {', '.join(sorted(covered))}",
+                      "scope-all-acts/chain")
     missing = sorted(set(ACTIONS) - covered)
-    return Finding(safeguard.id, safeguard.group, safeguard.title, WEAK, evidence,
-                   f"the ban does not reach: {', '.join(missing)}", "scope-all-acts/partial")
+    return _found(document, safeguard, WEAK, document.bans[:3], f"the ban does not reach: {', '.join(missing)}",
+                  "scope-all-acts/partial")
+
+
+def _who(norm: Norm) -> str:
+    """Whom a ban binds: its bearer, or for "the manager shall endeavor to ensure that no department …" and "it is
+    the policy … that departments not …" the subject of the clause it wraps, which opens its object."""
+    if norm.construction in _HORTATORY_BANS or not norm.bearer:
+        return f"{norm.bearer} {norm.object}"
+    return norm.bearer
 
 
 def _scope_rule(document: _Document, safeguard: Safeguard) -> Finding:
+    """The reach of the ban, read from its bearers: a defined term reaches what its definition says, whatever its
+    name ("public body" defined as the state police is one body)."""
     if not document.bans:
         return _absent(safeguard, "no provision prohibits biometric surveillance")
-    for statement in document.bans:
-        expanded = _expanded(statement, document.terms)
-        if _BROAD_SUBJECT.search(statement.full) and not _NARROW_SUBJECT.search(statement.full):
-            return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, (_evidence(statement),),
-                           "the ban binds government as a whole", "scope-government-wide/broad-subject")
-        if _BROAD_SUBJECT.search(expanded) and not _NARROW_SUBJECT.search(statement.full):
-            return Finding(safeguard.id, safeguard.group, safeguard.title, PRESENT, (_evidence(statement),),
-                           "the ban binds government as a whole (by definition)", "scope-government-wide/defined")
-    statement = document.bans[0]
-    return Finding(safeguard.id, safeguard.group, safeguard.title, WEAK, (_evidence(statement),),
-                   f"the ban in {statement.provision.citation} binds only part of government",
-                   "scope-government-wide/narrow-subject")
+    readings = [(clause, *bearer_reach(_who(clause.norm), document.terms)) for clause in document.bans]
+    clause, reach, source = max(readings, key=lambda item: REACH_ORDER[item[1]])  # the first of the widest
+    by = f" (by the definition of '{source}')" if source in document.terms else ""
+    if reach == ALL:
+        return _found(document, safeguard, PRESENT, [clause], f"the ban binds government as a whole{by}",
+                      "scope-government-wide/broad-subject")
+    if reach == PART:
+        return _found(document, safeguard, WEAK, [clause],
+                      f"the ban in {clause.provision.citation} binds only part of government{by}",
+                      "scope-government-wide/narrow-subject")
+    return _found(document, safeguard, ABSENT, [clause],
+                  f"the ban in {clause.provision.citation} binds a single body{by}", "scope-government-wide/one-body",
+                  cite=False)
+
+
+_NOT_A_BAR = frozenset({EXCEPTION_KIND, SAFE_HARBOUR_KIND, PERMISSION_KIND, DEFINITION_KIND})
+_APPLIES = re.compile(r"\b(appl(y|ies)|extends?) (to|whether|also|even)", re.IGNORECASE)
+
+
+def _after(text: str, bearer: str) -> str:
+    """The words of a clause after its bearer (what it says the bearer may not do, and to whom)."""
+    at = text.lower().find(bearer) if bearer else -1
+    return text[at + len(bearer):] if at >= 0 else text
+
+
+def _third_party_rule(document: _Document, safeguard: Safeguard) -> Finding:
+    """Acting through others: a prohibition about surveillance that bars asking, authorising or contracting with
+    others, or that binds them itself; it is weak when it reaches only private parties or only other governments."""
+    if not document.bans:
+        return _absent(safeguard, "no provision prohibits biometric surveillance")
+    rule = safeguard.rule
+    patterns = {key: re.compile(rule[key], re.IGNORECASE) for key in ("others", "others_any", "others_private",
+                                                                      "others_public", "party_term", "through")}
+    acts = set(rule["acts"])
+    found: list[tuple[int, Clause, str]] = []
+    for clause in document.clauses:
+        norm = clause.norm
+        # a prohibition about surveillance, or a clause that extends a ban ("the prohibition in subsection (a)
+        # applies whether the system is operated by the entity itself or by a third party acting on its behalf")
+        rest = _after(clause.text, norm.bearer)  # what the clause says of others, past its own bearer
+        forbids = document.forbids_surveillance(clause)
+        if not (forbids or (norm.kind not in _NOT_A_BAR and _names_a_ban(document, clause)
+                            and _APPLIES.search(rest) and patterns["others"].search(rest))):
+            continue
+        if set(norm.actions) & _OTHER_ACTS:  # a bar on funds, evidence or retaliation is judged as such
+            continue
+        binds_others = patterns["others"].search(norm.bearer)
+        names_others = patterns["others"].search(rest) or patterns["others_public"].search(rest)
+        if not (binds_others or (names_others and (acts & set(norm.actions) or patterns["through"].search(rest)))):
+            continue
+        # the others it names, with the definitions of the terms that name them ("third party", "covered entity")
+        whom = " ".join([rest if names_others else norm.bearer,
+                         *(meaning for term, meaning in document.terms.items()
+                           if patterns["party_term"].search(term) and term in rest.lower())])
+        private, public = patterns["others_private"].search(whom), patterns["others_public"].search(whom)
+        if patterns["others_any"].search(whom) or (private and public):
+            found.append((2, clause, "the ban reaches acts through any other person or body"))
+        elif private:
+            found.append((1, clause, "the ban reaches only private parties acting for the government"))
+        elif public:
+            found.append((1, clause, "the ban reaches only other governments' agencies"))
+        else:  # "a third party", undefined: anyone
+            found.append((2, clause, "the ban reaches acts through any other person or body"))
+    weakly = next((c for c in document.clauses for p, _ in rule.get("weak_match", ())
+                   if c.norm.kind == PERMISSION_KIND and re.search(p, c.text, re.IGNORECASE)), None)
+    if not found:
+        if weakly is not None:
+            return _found(document, safeguard, WEAK, [weakly], rule["weak_match"][0][1], "scope-third-party/may-ask")
+        return _absent(safeguard, "no prohibition reaches acts through others")
+    rank, clause, reason = max(found, key=lambda item: item[0])
+    if rank == 2:
+        own = document.own_scope(clause)
+        carve = next(((p, why) for p, why in rule.get("weak_if", []) if re.search(p, own, re.IGNORECASE)), None)
+        elsewhere = next((c for p, why in rule.get("weak_anywhere", []) for c in document.clauses
+                          if re.search(p, c.text, re.IGNORECASE)), None)
+        if carve is not None:
+            return _found(document, safeguard, WEAK, [clause], carve[1], "scope-third-party/weak_if")
+        if elsewhere is not None:
+            return _found(document, safeguard, WEAK, [elsewhere], rule["weak_anywhere"][0][1],
+                          "scope-third-party/weak_anywhere")
+        if weakly is not None:
+            return _found(document, safeguard, WEAK, [weakly], rule["weak_match"][0][1], "scope-third-party/may-ask")
+        return _found(document, safeguard, PRESENT, [clause], reason, "scope-third-party/anyone")
+    return _found(document, safeguard, WEAK, [clause], reason, "scope-third-party/partial")
+
+
+def _modalities_rule(document: _Document, safeguard: Safeguard) -> Finding:
+    """The characteristics the ban reaches, read from the definitions of the terms it uses (and the terms those
+    use), whatever the terms are called: an open list is present, a closed list beyond the face weak, the face alone
+    absent. A ban in undefined words is read from its own words."""
+    if not document.bans:
+        return _absent(safeguard, "no provision prohibits biometric surveillance")
+    rule = safeguard.rule
+    open_list = re.compile(rule["open_list"], re.IGNORECASE)
+    modalities = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in rule["modality"].items()}
+    readings: list[tuple[int, Clause, str]] = []
+    for ban in document.bans:
+        meanings = document.meanings(f"{ban.norm.object} {ban.text}", ban)
+        for words, clause in meanings:
+            named = sorted(name for name, pattern in modalities.items() if pattern.search(words))
+            if open_list.search(words):
+                readings.append((2, clause, "the ban reaches any physical or behavioral characteristic"))
+            elif len(named) >= 2:
+                readings.append((1, clause, f"the ban reaches a closed list: {', '.join(named)}"))
+            elif named:
+                readings.append((0, clause, f"the ban reaches the {named[0]} only"))
+        if not readings and _BIOMETRIC.search(ban.text):  # "biometric surveillance", undefined: every kind
+            readings.append((2, ban, "the ban reaches biometric surveillance of any kind"))
+    if not readings:
+        return _absent(safeguard, "the ban names no characteristic beyond the face")
+    rank, clause, reason = max(readings, key=lambda item: item[0])
+    if rank == 0:
+        return _absent(safeguard, reason)
+    if rank == 2:
+        for pattern, why in rule.get("weak_anywhere", []):
+            elsewhere = next((c for c in document.clauses if re.search(pattern, c.text, re.IGNORECASE)), None)
+            if elsewhere is not None:
+                return _found(document, safeguard, WEAK, [elsewhere], f"{why} ({elsewhere.provision.citation})",
+                              f"scope-biometric-modalities/weak_anywhere: {pattern}")
+        return _found(document, safeguard, PRESENT, [clause], reason, "scope-biometric-modalities/open")
+    return _found(document, safeguard, WEAK, [clause], reason, "scope-biometric-modalities/closed")
 
 
 _KINDS = {"statement": _statement_rule, "ban": _ban_rule, "exceptions": _exceptions_rule, "acts": _acts_rule,
-          "scope": _scope_rule}
+          "scope": _scope_rule, "third-party": _third_party_rule, "modalities": _modalities_rule}
 
 
 def evaluate(root: etree._Element, rubric: Rubric | None = None) -> tuple[Finding, ...]:

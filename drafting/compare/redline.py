@@ -13,9 +13,10 @@ from lxml import etree
 
 from drafting.akn import content_hash, extract_provisions, read_identification, serialize
 from drafting.akn.provisions import Provision
+from drafting.norms.changes import norm_changes
 
 from .align import Aligner, Match, Node
-from .changes import defined_term_changes, label_changes
+from .changes import defined_meanings, defined_term_changes, label_changes
 from .model import (
     CHANGED,
     DELETED,
@@ -78,6 +79,20 @@ class _Builder:
         self.old_quoted, self.new_quoted = old_quoted, new_quoted
 
     @functools.cached_property
+    def old_terms(self) -> dict[str, str]:
+        return defined_meanings(self.old_root)
+
+    @functools.cached_property
+    def new_terms(self) -> dict[str, str]:
+        return defined_meanings(self.new_root)
+
+    def _labels(self, diff: Diff, heading_diff: Diff, old_text: str, new_text: str) -> tuple[str, ...]:
+        """The change labels of a pair: what the word diff shows, then what the edit did to its norms."""
+        labels = label_changes(diff, heading_diff)
+        return (*labels, *(label for label in norm_changes(old_text, new_text, self.old_terms, self.new_terms)
+                          if label not in labels))
+
+    @functools.cached_property
     def old_elements(self) -> dict[str, etree._Element]:
         return index_by_eid(self.old_root)
 
@@ -116,7 +131,7 @@ class _Builder:
             diff = word_diff(old_text, new_text)
             return Entry(SPLIT if match.kind == "split" else MERGED, tuple(n.eid for n in olds),
                          tuple(n.eid for n in news), first.element, old_num, new_num, olds[0].heading,
-                         news[0].heading, match.score, labels=label_changes(diff), diff=diff,
+                         news[0].heading, match.score, labels=self._labels(diff, (), old_text, new_text), diff=diff,
                          old_position=match.old[0] + 1, new_position=match.new[0] + 1, quoted=quoted)
         a, b = olds[0], news[0]
         if match.kind == "exact":
@@ -130,7 +145,7 @@ class _Builder:
         below = any(child.changed for child in children)
         status = MOVED if match.moved else (CHANGED if own_change or below else UNCHANGED)
         return Entry(status, (a.eid,), (b.eid,), b.element, a.num, b.num, a.heading, b.heading, match.score,
-                     labels=label_changes(diff, heading_diff) if own_change else (), diff=diff,
+                     labels=self._labels(diff, heading_diff, a.text, b.text) if own_change else (), diff=diff,
                      heading_diff=heading_diff, children=children, old_position=match.old[0] + 1,
                      new_position=match.new[0] + 1, renumbered=not _same_num(a.num, b.num),
                      paragraph_diffs=self._paragraph_diffs(a, b, diff) if status != UNCHANGED else (),

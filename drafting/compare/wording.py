@@ -38,7 +38,7 @@ _LABEL_WORDS = {
     "modal-strengthened": "strengthened",
     "modal-changed": "changed",
 }
-_VALUE_LABELS = frozenset({"number-changed", "deadline-changed"})
+_VALUE_LABELS = frozenset({"number-changed", "deadline-changed", "deadline-lengthened", "deadline-shortened"})
 
 
 def text_ops(entry: Entry) -> Diff:

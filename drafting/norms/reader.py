@@ -149,6 +149,7 @@ _WORD = re.compile(r"[a-z][a-z'’-]*")
 _SPACE = re.compile(r"[\s:]*")
 _SEPARATOR = re.compile(r",\s*(?:(?:and/or|and|or)\s+)?|\s+(?:and/or|and|or)\s+")
 _BE = re.compile(r"be\s+")
+_ASIDE = re.compile(r"\s*,[^,;.:]{1,240},\s*")
 _PARTICIPLE = re.compile(r"[a-z]+(?:ed|en|wn|ne|ld|lt|ht|ut)\b")
 
 _ENDEAVOUR = re.compile(_phrases(v.ENDEAVOUR_PHRASES))
@@ -609,6 +610,11 @@ class _Clause:
         """Read the verbs at the start of `rest` (lower case): a run of them joined by commas, "and", "or"."""
         run = _Run([], [], 0)
         position = _SPACE.match(rest).end()
+        # "may, after giving written notice, bring an action": an adverbial set off by commas between the modal and
+        # its verb is passed over (it is read as a condition over the whole clause)
+        aside = _ASIDE.match(rest)
+        if aside is not None and _FORMS.match(rest, aside.end()):
+            position = aside.end()
         be = _BE.match(rest, position)
         if be is not None:
             after = self._skip_adverbs(rest, be.end())

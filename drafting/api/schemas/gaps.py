@@ -41,6 +41,15 @@ class EvidenceSchema(Schema):
     quote = fields.String()
 
 
+class FindingNormSchema(Schema):
+    eId = fields.String(allow_none=True)
+    kind = fields.String(metadata={"example": "prohibition"})
+    construction = fields.String(metadata={"example": "no-x-shall",
+                                           "description": "the rule of the norm reader that read the clause"})
+    reading = fields.String(metadata={"description": "the norm in one line: citation, kind, bearer, acts, object, "
+                                                     "time, conditions, exceptions, qualifiers"})
+
+
 class FindingSchema(Schema):
     safeguard = fields.String(metadata={"example": "evidence-exclusion"})
     group = fields.String(metadata={"example": "remedies"})
@@ -49,6 +58,8 @@ class FindingSchema(Schema):
     evidence = fields.List(fields.Nested(EvidenceSchema))
     reason = fields.String()
     rule = fields.String(metadata={"description": "the rule of the engine that decided"})
+    norms = fields.List(fields.Nested(FindingNormSchema),
+                        metadata={"description": "the norms that decided the finding, as the norm reader read them"})
 
 
 class GapsDocumentSchema(Schema):
