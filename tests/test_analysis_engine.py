@@ -134,10 +134,20 @@ def test_a_defined_term_carries_the_modalities_it_covers():
     assert list(status.values()) == [PRESENT, WEAK, ABSENT]
 
 
-def test_a_moratorium_ending_on_a_date_is_weak():
-    text = ("SECTION 1. Ban.\nNo public agency shall use a face recognition system.\n\nSECTION 2. Duration.\n"
-            "The prohibition in section 1 shall expire on January 1, 2029.\n")
-    assert findings_of_text(text)["lift-by-statute-only"].status == WEAK
+@pytest.mark.parametrize(("duration", "status"), [
+    # rubric-conventions.md: a sunset date with no legislative route is absent; "a statute or an agency regulation,
+    # certification or order" is weak; only a later statute present
+    ("The prohibition in section 1 shall expire on January 1, 2029.", ABSENT),
+    ("The prohibition in section 1 remains in effect until the secretary certifies that the systems are accurate.",
+     ABSENT),
+    ("The prohibition in section 1 remains in effect until the general court authorizes a use by statute or the "
+     "secretary adopts regulations governing such use.", WEAK),
+    ("The prohibition in section 1 remains in effect until the general court, by statute, expressly authorizes a "
+     "use. No regulation, executive order or lapse of time shall end it.", PRESENT),
+])
+def test_how_a_moratorium_ends_decides_lift_by_statute_only(duration, status):
+    text = f"SECTION 1. Ban.\nNo public agency shall use a face recognition system.\n\nSECTION 2. Duration.\n{duration}\n"
+    assert findings_of_text(text)["lift-by-statute-only"].status == status
 
 
 def test_a_report_to_the_mayor_only_is_weak():

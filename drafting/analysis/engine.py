@@ -26,7 +26,7 @@ from drafting.akn.provisions import definitions as defined_terms
 from drafting.norms.reach import ALL, PART, bearer_reach, definition_of
 from drafting.norms.reach import ORDER as REACH_ORDER
 from drafting.norms.reader import read_provisions
-from drafting.norms.records import CLASS, Norm, norm_line
+from drafting.norms.records import CLASS, PRACTICABILITY, SUNSET_TIME, Norm, norm_line
 from drafting.norms.records import DEADLINE as DEADLINE_TIME
 from drafting.norms.records import DEFINITION as DEFINITION_KIND
 from drafting.norms.records import EXCEPTION as EXCEPTION_KIND
@@ -186,6 +186,13 @@ _APPROVAL = re.compile(r"\b(unless|until|without|except (with|upon|after))\b[^.;
                        re.IGNORECASE)
 _BIOMETRIC = re.compile(r"\bbiometric", re.IGNORECASE)
 _RUN_IN_TERM = re.compile(r"[\"“]\s*(?P<term>[^\"“”]{2,60}?)\s*[\"”],?\s+(?=means\b|includes\b|shall mean\b|[a-z])")
+_OWN_SYSTEMS = re.compile(r"\bthat (a|the|it|such|its)\b[^.;,]{0,40}\b(owns|leases|operates|controls)\b|"
+                          r"\b(owned|leased|operated|controlled) by (a|the|it|such|its)\b[^.;,]{0,30}"
+                          r"\b(government|public|city|town|county|agency|entity|department)", re.IGNORECASE)
+_WHOEVER = re.compile(r"\bwhether\b|\bwhoever\b|\bor (by )?(a|an|any) (third|other|private)", re.IGNORECASE)
+_CHAIN = frozenset({"acquire", "possess", "access", "use"})
+_RESULTS = re.compile(r"\b(information|data|results?|outputs?|matches|identifications?|records?|templates?)\b",
+                      re.IGNORECASE)
 _CONTAINER_ELEMENTS = frozenset({"book", "tome", "title", "subtitle", "part", "subpart", "chapter", "subchapter",
                                  "article", "division", "subdivision"})
 # the acts of a ban on surveillance (what a system or its data is acquired, held, searched or used by)
@@ -198,8 +205,8 @@ _HORTATORY_BANS = frozenset({"x-should-not", "no-x-should", "policy-that-x-not",
                              "shall-endeavor"})
 _NON_BINDING = frozenset({PERMISSION_KIND, RECOMMENDATION_KIND})
 _FIXED_TIMES = frozenset({DEADLINE_TIME, IMMEDIATE_TIME})
-_OFF_TOPIC = re.compile(r"\b(retaliat\w*|evidence|inadmissible|discipline|preempt\w*|construed|contracts?|"
-                        r"agreements?|grants?|funds|appropriat\w*)\b", re.IGNORECASE)
+_OFF_TOPIC = re.compile(r"\b(retaliat\w*|evidence|inadmissible|discipline|preempt\w*|construed|grants?|funds|"
+                        r"appropriat\w*)\b", re.IGNORECASE)
 
 
 class _Document:
@@ -268,8 +275,9 @@ class _Document:
         return self.by_eid.get(clause.norm.lead_in or "", clause.provision)
 
     def own_scope(self, clause: Clause) -> str:
-        """A clause with the text of its provision's subdivisions (no definitions)."""
-        return f"{clause.text} {self.subtree(self.whole(clause))}"
+        """A clause with the rest of its provision's own words (a proviso read as a clause of its own) and the text
+        of its subdivisions (no definitions)."""
+        return f"{clause.text} {clause.provision.text} {self.subtree(self.whole(clause))}"
 
     def scope_text(self, clause: Clause) -> str:
         """A clause with the definitions of its terms and the text of its provision's subdivisions."""
@@ -382,10 +390,16 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
     compiled = _compiled(safeguard)
     kinds = set(rule.get("kinds", ())) or None
     acts = set(rule.get("acts", ()))  # a clause whose norm reaches one of these acts addresses the safeguard too
+    skip_acts = set(rule.get("skip_acts", ()))  # a clause whose norm reaches one of these is about something else
     candidates: list[tuple[int, int, Clause, str, str]] = []  # (rank, preference, clause, reason, rule fired)
     for clause in document.clauses:
         norm, text = clause.norm, clause.text
         if kinds is not None and norm.kind not in kinds:
+            continue
+        if skip_acts & set(norm.actions):
+            continue
+        if rule.get("not_the_ban") and clause.provision.eId in document.ban_eids and not {"contract", "fund"} & set(
+                norm.actions):
             continue
         if _FUTURE_LAW.match(norm.bearer) and not rule.get("future_law"):
             continue  # what a future statute must say ("a statute authorizing use shall require …") is not law now
@@ -434,12 +448,16 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
             continue
         if status == PRESENT and "deadline" in rule and not document.fixed_time(clause):
             status, reason, fired = WEAK, rule["deadline"], "deadline"
-        if status == PRESENT and "limited" in rule and any(q.kind == CLASS for q in norm.qualifiers):
+        if status == PRESENT and "limited" in rule and (any(q.kind == CLASS for q in norm.qualifiers) or (
+                "limited_bearer" in rule and re.search(rule["limited_bearer"], norm.bearer, re.IGNORECASE))):
             status, reason, fired = WEAK, rule["limited"], "limited"
         if status == PRESENT and rule.get("modal") == "mandatory" and (
             norm.kind in _NON_BINDING or norm.construction in _HORTATORY_BANS
         ):
             status, reason, fired = WEAK, f"permissive language where it must bind ('{norm.modal}')", "modal: mandatory"
+        if status == PRESENT and rule.get("modal") == "mandatory" and any(
+                q.kind == PRACTICABILITY for q in norm.qualifiers):
+            status, reason, fired = WEAK, "binding only to the extent practicable", "modal: practicable"
         candidates.append((_RANK[status], _preference(rule, clause), clause, reason, fired))
     if not candidates:
         return _absent(safeguard)
@@ -564,11 +582,16 @@ def _exceptions_rule(document: _Document, safeguard: Safeguard) -> Finding:
 def _acts_rule(document: _Document, safeguard: Safeguard) -> Finding:
     if not document.bans:
         return _absent(safeguard, "no provision prohibits biometric surveillance")
+    # the chain: acquiring, holding, searching and using both the systems and what they produce ("request" is judged
+    # under scope-third-party); acts are read from the ban's words, its results from the words and the definitions
     covered = {act for act, pattern in ACTIONS.items() if any(pattern.search(c.text) for c in document.bans)}
-    if covered == set(ACTIONS):
-        return _found(document, safeguard, PRESENT, document.bans[:3], f"the ban covers {', '.join(sorted(covered))}",
-                      "scope-all-acts/chain")
-    missing = sorted(set(ACTIONS) - covered)
+    results = any(_RESULTS.search(_expanded(c.norm.object or c.text, document.terms)) for c in document.bans)
+    missing = sorted(_CHAIN - covered) + ([] if results else ["their results"])
+    if any(_OWN_SYSTEMS.search(c.text) and not _WHOEVER.search(c.text) for c in document.bans):
+        missing.append("systems others own or operate")
+    if not missing:
+        return _found(document, safeguard, PRESENT, document.bans[:3], f"the ban covers {', '.join(sorted(covered))} "
+                      "of systems and their results", "scope-all-acts/chain")
     return _found(document, safeguard, WEAK, document.bans[:3], f"the ban does not reach: {', '.join(missing)}",
                   "scope-all-acts/partial")
 
@@ -601,6 +624,7 @@ def _scope_rule(document: _Document, safeguard: Safeguard) -> Finding:
                   cite=False)
 
 
+_CONSTRUING = frozenset({"savings-clause", "rule-of-construction", "amending-instruction"})
 _NOT_A_BAR = frozenset({EXCEPTION_KIND, SAFE_HARBOUR_KIND, PERMISSION_KIND, DEFINITION_KIND})
 _APPLIES = re.compile(r"\b(appl(y|ies)|extends?) (to|whether|also|even)", re.IGNORECASE)
 
@@ -709,8 +733,59 @@ def _modalities_rule(document: _Document, safeguard: Safeguard) -> Finding:
     return _found(document, safeguard, WEAK, [clause], reason, "scope-biometric-modalities/closed")
 
 
+def _lifting_rule(document: _Document, safeguard: Safeguard) -> Finding:
+    """How the ban ends: the routes its lifting clauses open, read from the words after until / unless / only by
+    (and the time the norm reader parsed). Only the legislature's is present; the legislature's or an official's or
+    a date is weak; no legislative route is absent. A clause that shuts routes ("no regulation … shall end those
+    prohibitions") opens none."""
+    if not document.bans:
+        return _absent(safeguard, "no provision prohibits biometric surveillance")
+    rule = safeguard.rule
+    lifting, about_ban, legislative, executive, dated = (
+        re.compile(rule[key], re.IGNORECASE) for key in ("lifting", "about_ban", "legislative", "executive", "dated"))
+    routes: dict[str, Clause] = {}
+    for clause in document.clauses:
+        norm = clause.norm
+        if norm.kind in (DEFINITION_KIND, EXCEPTION_KIND, SAFE_HARBOUR_KIND) or norm.construction in _CONSTRUING:
+            continue  # definitions, exceptions and rules of construction ("nothing … shall preempt") end nothing
+        ends = norm.time is not None and norm.time.kind == SUNSET_TIME
+        found = lifting.search(clause.text)
+        if not (ends or found):
+            continue
+        if not (clause.provision.eId in document.ban_eids or _names_a_ban(document, clause)
+                or about_ban.search(clause.text)):
+            continue
+        if norm.bearer.startswith("no ") and norm.kind == PROHIBITION_KIND and executive.search(norm.bearer):
+            continue  # "no regulation, executive order or policy shall end those prohibitions": routes shut
+        words = norm.time.words if ends else clause.text[found.start():]
+        if ends and norm.time.date:
+            routes.setdefault("date", clause)
+        if legislative.search(words):
+            routes.setdefault("legislative", clause)
+        if executive.search(words):
+            routes.setdefault("executive", clause)
+        if dated.search(words):
+            routes.setdefault("date", clause)
+    if "legislative" not in routes:
+        if routes:
+            other = next(iter(routes))
+            return _absent(safeguard, f"it ends by {'a date' if other == 'date' else 'an official'} "
+                                      f"({routes[other].provision.citation}), with no legislative route")
+        return _absent(safeguard, "no clause says how the ban ends")
+    weaker = [route for route in ("executive", "date") if route in routes]
+    if weaker:
+        clause = routes[weaker[0]]
+        why = "an official's rule or decision can end it" if weaker[0] == "executive" else "it ends on a date by itself"
+        return _found(document, safeguard, WEAK, [clause], f"{why} ({clause.provision.citation})",
+                      f"lift-by-statute-only/{weaker[0]}")
+    clause = routes["legislative"]
+    return _found(document, safeguard, PRESENT, [clause], f"only a later law ends it ({clause.provision.citation})",
+                  "lift-by-statute-only/legislative")
+
+
 _KINDS = {"statement": _statement_rule, "ban": _ban_rule, "exceptions": _exceptions_rule, "acts": _acts_rule,
-          "scope": _scope_rule, "third-party": _third_party_rule, "modalities": _modalities_rule}
+          "scope": _scope_rule, "third-party": _third_party_rule, "modalities": _modalities_rule,
+          "lifting": _lifting_rule}
 
 
 def evaluate(root: etree._Element, rubric: Rubric | None = None) -> tuple[Finding, ...]:
