@@ -146,7 +146,8 @@ def test_a_defined_term_carries_the_modalities_it_covers():
      "use. No regulation, executive order or lapse of time shall end it.", PRESENT),
 ])
 def test_how_a_moratorium_ends_decides_lift_by_statute_only(duration, status):
-    text = f"SECTION 1. Ban.\nNo public agency shall use a face recognition system.\n\nSECTION 2. Duration.\n{duration}\n"
+    text = ("SECTION 1. Ban.\nNo public agency shall use a face recognition system.\n\nSECTION 2. Duration.\n"
+            f"{duration}\n")
     assert findings_of_text(text)["lift-by-statute-only"].status == status
 
 
