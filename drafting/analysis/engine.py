@@ -23,7 +23,7 @@ from lxml import etree
 from drafting.akn import extract_provisions
 from drafting.akn.provisions import Provision, cite
 from drafting.akn.provisions import definitions as defined_terms
-from drafting.norms.reach import ALL, PART, bearer_reach, definition_of
+from drafting.norms.reach import ALL, PART, bearer_reach, definition_of, reach
 from drafting.norms.reach import ORDER as REACH_ORDER
 from drafting.norms.reader import read_provisions
 from drafting.norms.records import CLASS, PRACTICABILITY, SUNSET_TIME, Norm, norm_line
@@ -178,8 +178,8 @@ def modality(text: str) -> str:
     return "none"
 
 
-_RECURRING = re.compile(r"\b(annual(ly)?|each year|every year|yearly|quarterly|biennial(ly)?|semi-?annual(ly)?)\b",
-                        re.IGNORECASE)
+_RECURRING = re.compile(r"\b(annual(ly)?|each year|every year|yearly|quarterly|biennial(ly)?|semi-?annual(ly)?|"
+                        r"(each|every) (calendar )?(quarter|month|six months)|six-monthly|monthly)\b", re.IGNORECASE)
 _FUTURE_LAW = re.compile(r"(a|an|any|each|such|the|no)( later| future)? (statute|act|ordinance|law|regulation)\b"
                          r"[^,]{0,80}\b(authoriz|permit|allow|enact|adopt|under)", re.IGNORECASE)
 _APPROVAL = re.compile(r"\b(unless|until|without|except (with|upon|after))\b[^.;]{0,120}\b(approv|authoriz)\w*",
@@ -277,7 +277,8 @@ class _Document:
     def own_scope(self, clause: Clause) -> str:
         """A clause with the rest of its provision's own words (a proviso read as a clause of its own) and the text
         of its subdivisions (no definitions)."""
-        return f"{clause.text} {clause.provision.text} {self.subtree(self.whole(clause))}"
+        own = "" if clause.norm.lead_in else clause.provision.text  # an item's own words are in the clause
+        return f"{clause.text} {own} {self.subtree(self.whole(clause))}"
 
     def scope_text(self, clause: Clause) -> str:
         """A clause with the definitions of its terms and the text of its provision's subdivisions."""
@@ -293,6 +294,12 @@ class _Document:
         if key not in self._times:
             self._times[key] = any(p.eId in self.timed for p in whole.walk())
         return self._times[key]
+
+    def section_text(self, clause: Clause) -> str:
+        """The words of the section a clause stands in, every subdivision included (cached)."""
+        section = self.sections.get(clause.provision.eId or "")
+        provision = self.by_eid.get(section or "", clause.provision)
+        return f"{provision.text} {self.subtree(provision)}"
 
     def periodic(self, clause: Clause) -> bool:
         """Whether the clause's section sets a recurring time ("not later than March 1 of each year", "annually")."""
@@ -434,9 +441,12 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
             or _names_a_ban(document, clause)
         ):
             continue
+        if rule.get("section_wide"):
+            own = f"{own} {document.section_text(clause)}"
+        parts = _PARTS.split(own)  # the tests read sentence by sentence ("nothing … shall supersede" is read whole)
         status, reason, fired = PRESENT, f"{clause.provision.citation or 'a provision'} provides it", "match"
         for pattern, why in rule.get("weak_if", []):
-            if re.search(pattern, own, re.IGNORECASE):
+            if any(re.search(pattern, part, re.IGNORECASE) for part in parts):
                 status, reason, fired = WEAK, why, f"weak_if: {pattern}"
                 break
         if status == PRESENT:
@@ -444,6 +454,14 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
                 if not re.search(pattern, own, re.IGNORECASE):
                     status, reason, fired = WEAK, why, f"weak_unless: {pattern}"
                     break
+        if status == PRESENT and "halves" in rule:
+            whole = document.section_text(clause)
+            for pattern, why in rule["halves"]:
+                if not re.search(pattern, whole, re.IGNORECASE):
+                    status, reason, fired = WEAK, why, "halves"
+                    break
+        if status == PRESENT and "channels" in rule and _recipients(document.section_text(clause)) == 1:
+            status, reason, fired = WEAK, rule["channels"], "channels"
         if rule.get("periodic") and not document.periodic(clause):
             continue
         if status == PRESENT and "deadline" in rule and not document.fixed_time(clause):
@@ -484,6 +502,26 @@ def _found(document: _Document, safeguard: Safeguard, status: str, clauses: list
     evidence = tuple(document.evidence(c) for c in clauses) if cite else ()
     return Finding(safeguard.id, safeguard.group, safeguard.title, status, evidence, reason, rule,
                    tuple(c.norm for c in clauses))
+
+
+_PARTS = re.compile(r"(?<=[.;])\s+")
+_DISCLOSURE = re.compile(r"\b(report\w*|disclos\w*|complain\w*|communicat\w*|provid\w* information|testif\w*)\b"
+                         r"[^.;]{0,120}?\bto\b(?P<to>(?:[^.]|\.(?=\S))(?:[^.]|\.(?=\S)){0,400})", re.IGNORECASE)
+_RECIPIENT = re.compile(r"\b(supervisors?|inspectors? general|attorneys? general|council|congress|legislature|general "
+                        r"court|public|commission|board|chief|director|manager|officials?|courts?|members?|auditor|"
+                        r"ombuds\w*|press|media|agenc(y|ies)|bod(y|ies)|committees?|departments?|heads?|"
+                        r"special counsel|prosecutors?|law enforcement)\b", re.IGNORECASE)
+_LIST_SPLIT = re.compile(r",\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|;")
+
+
+def _recipients(text: str) -> int:
+    """How many recipients the protected disclosures of a text may go to (most of any one list): "to a supervisor,
+    the inspector general or the attorney general" is 3, "to the chief of police" 1; 0 when it names none."""
+    most = 0
+    for match in _DISCLOSURE.finditer(text):
+        named = [part for part in _LIST_SPLIT.split(match["to"]) if _RECIPIENT.search(part)]
+        most = max(most, len(named))
+    return most
 
 
 def _preference(rule: dict, clause: Clause) -> int:
@@ -545,9 +583,12 @@ def _carve_outs(document: _Document) -> list[Clause]:
 def _ban_rule(document: _Document, safeguard: Safeguard) -> Finding:
     if not document.bans:
         return _absent(safeguard, "no provision prohibits biometric surveillance")
-    mandatory = [c for c in document.bans if c.norm.kind == PROHIBITION_KIND]
+    # the ban on the government decides, not one on its contractors ("no contractor shall use …")
+    governing = [c for c in document.bans if reach(_who(c.norm)) is not None
+                 or bearer_reach(_who(c.norm), document.terms)[1]] or document.bans
+    mandatory = [c for c in governing if c.norm.kind == PROHIBITION_KIND]
     if not mandatory:
-        c = document.bans[0]
+        c = governing[0]
         return _found(document, safeguard, WEAK, [c],
                       f"the prohibition in {c.provision.citation} is not binding ('{c.norm.modal}')",
                       "ban-mandatory/modal")
