@@ -41,14 +41,14 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*")
 
 def citation_tokens(citation: str | None) -> tuple[str, ...]:
     """ "SECTION 4(a)(3)" -> ("4", "a", "3"); "Sec. 16-70.3(A)(2)" -> ("16-70.3", "a", "2"); "Section 7.B" ->
-    ("7", "b")."""
+    ("7", "b"); "Section 3.A.2" -> ("3", "a", "2"); "9.64.030(A)" -> ("9.64.030", "a")."""
     if not citation:
         return ()
     text = _LEADING.sub("", citation.strip())
     tokens = []
     for token in _TOKEN.findall(text):
-        # "7.B" (a letter after a dot) is a subdivision; "16-70.3" is one number
-        parts = re.split(r"\.(?=[A-Za-z]$)", token)
+        # a dot next to a letter divides ("7.B", "3.A.2"); "16-70.3" and "9.64.030" are one number
+        parts = re.split(r"(?<=[A-Za-z])\.|\.(?=[A-Za-z])", token)
         tokens.extend(part.lower().rstrip(".") for part in parts)
     return tuple(tokens)
 

@@ -653,11 +653,13 @@ def _scope_rule(document: _Document, safeguard: Safeguard) -> Finding:
     readings = [(clause, *bearer_reach(_who(clause.norm), document.terms)) for clause in document.bans]
     clause, reach, source = max(readings, key=lambda item: REACH_ORDER[item[1]])  # the first of the widest
     by = f" (by the definition of '{source}')" if source in document.terms else ""
+    # the evidence is the clause that sets the reach: the definition that decides it, then the ban
+    cited = [document.defining[source], clause] if source in document.defining else [clause]
     if reach == ALL:
-        return _found(document, safeguard, PRESENT, [clause], f"the ban binds government as a whole{by}",
+        return _found(document, safeguard, PRESENT, cited, f"the ban binds government as a whole{by}",
                       "scope-government-wide/broad-subject")
     if reach == PART:
-        return _found(document, safeguard, WEAK, [clause],
+        return _found(document, safeguard, WEAK, cited,
                       f"the ban in {clause.provision.citation} binds only part of government{by}",
                       "scope-government-wide/narrow-subject")
     return _found(document, safeguard, ABSENT, [clause],
