@@ -1,7 +1,7 @@
 """Score the safeguards engine against labelled documents: accuracy, F1 per status and macro-F1, evidence agreement,
 per house style, and the contrast pairs (minimal pairs that differ in one construction and one safeguard's status).
 
-    python bench/bench_gaps_gold.py                  # every part: test, shared development set, contrast pairs
+    python bench/bench_gaps_gold.py                  # every part: development, test, real texts; contrast pairs
     python bench/bench_gaps_gold.py --part test
     python bench/bench_gaps_gold.py --details dev    # print the disagreements of the development part
 
@@ -10,7 +10,10 @@ Parts:
   saw only the rubric's safeguard summaries and `../shared/rubric-conventions.md`. Only measured on: whoever tunes
   the engine does not read its disagreements (`--details` defaults to the development part).
 - `dev`: `../shared/eval/gaps-dev/` (labelled independently of the code; skipped when absent) and
-  `bench/gaps_gold/dev/` when present.
+  `bench/gaps_gold/dev/` (24 documents and 90 contrast pairs by a second blind writer), the part rules are tuned on.
+- `real`: the seven real texts of `../shared/corpus/text/` (skipped when absent), labelled by hand in
+  `bench/gaps_gold/real/labels.json` by a labeller who saw only the rubric and the conventions. Measured only, like
+  the test part.
 
 Every document is imported from its plain text by the project's importer, as a user's would be, then evaluated.
 Evidence agrees when the engine's provision and the labelled one are the same, or one contains the other
@@ -34,6 +37,7 @@ from drafting.analysis.engine import evaluate
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = Path(__file__).resolve().parent / "gaps_gold"
 SHARED_DEV = ROOT.parent / "shared" / "eval" / "gaps-dev"
+REAL_TEXTS = ROOT.parent / "shared" / "corpus" / "text"
 STATUSES = ("present", "weak", "absent")
 _LEADING = re.compile(r"^\s*(section|sec\.?|§+|article|art\.?)\s*", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*")
@@ -77,10 +81,12 @@ def labelled_documents(part: str):
             style = "mutant" if name.startswith(("mutant", "strong")) else name.removesuffix(".txt")
             yield name, style, (SHARED_DEV / name).read_bytes(), gold
     folder = GOLD / part
-    if (folder / "labels.json").exists():
+    texts = REAL_TEXTS if part == "real" else folder
+    if (folder / "labels.json").exists() and texts.exists():
         for name, item in json.loads((folder / "labels.json").read_text()).items():
             gold = {key: (value["status"], value.get("evidence")) for key, value in item["safeguards"].items()}
-            yield name, item.get("style", "?"), (folder / name).read_bytes(), gold
+            style = name.removesuffix(".txt") if part == "real" else item.get("style", "?")
+            yield name, style, (texts / name).read_bytes(), gold
 
 
 def contrast_pairs(part: str):
@@ -119,10 +125,12 @@ def score_part(part: str, *, details: bool) -> dict:
                 print(f"  {name:48} {safeguard:28} gold {status:7} {citation or '-':18} found {got:7} "
                       f"{got_citation or '-'}")
     contrast = []
+    contrast_by_safeguard: dict[str, list[bool]] = defaultdict(list)
     for pair in contrast_pairs(part):
         a = findings_of(pair["a"]["text"].encode()).get(pair["safeguard"], ("absent", None))[0]
         b = findings_of(pair["b"]["text"].encode()).get(pair["safeguard"], ("absent", None))[0]
         contrast.append(a == pair["a"]["status"] and b == pair["b"]["status"])
+        contrast_by_safeguard[pair["safeguard"]].append(contrast[-1])
         if details and not contrast[-1]:
             print(f"  contrast {pair['id']} {pair['safeguard']:28} {pair['construction'][:60]:60} "
                   f"gold {pair['a']['status']}/{pair['b']['status']} found {a}/{b}")
@@ -140,17 +148,19 @@ def score_part(part: str, *, details: bool) -> dict:
         "confusion": dict(Counter(f"{g}->{f}" for g, f in pairs if g != f)),
         "contrast_pairs": len(contrast),
         "contrast_accuracy": sum(contrast) / len(contrast) if contrast else None,
+        "contrast_by_safeguard": {key: round(sum(v) / len(v), 3) for key, v in sorted(contrast_by_safeguard.items())},
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=["dev", "test", "both"], default="both")
-    parser.add_argument("--details", choices=["dev", "test", "both", "none"], default="dev",
+    parser.add_argument("--part", choices=["dev", "test", "real", "both", "all"], default="all",
+                        help="both: dev and test; all: dev, test and real")
+    parser.add_argument("--details", choices=["dev", "test", "real", "both", "none"], default="dev",
                         help="which part's disagreements to print (default dev: whoever tunes the engine should not "
                              "read the test part's)")
     args = parser.parse_args()
-    parts = ["dev", "test"] if args.part == "both" else [args.part]
+    parts = {"both": ["dev", "test"], "all": ["dev", "test", "real"]}.get(args.part, [args.part])
     results = []
     for part in parts:
         print(f"== {part}")
