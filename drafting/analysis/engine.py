@@ -229,6 +229,8 @@ class _Document:
         self.clauses = [Clause(norm, self.by_eid[norm.eId], self.headings[norm.eId])
                         for norm in norms if norm.eId in self.by_eid and norm.text]
         self.surveillance = re.compile(rubric.patterns["surveillance"], re.IGNORECASE)
+        self._about: dict[int, bool] = {}
+        self._terms_about: dict[str, bool] = {}
         self.broad_exception = re.compile(rubric.patterns["broad_exception"], re.IGNORECASE)
         self.defining = {c.norm.bearer: c for c in self.clauses if c.norm.kind == DEFINITION_KIND}
         self.bans = [c for c in self.clauses if self._is_ban(c)]
@@ -324,8 +326,23 @@ class _Document:
         return found or [(words, clause)]
 
     def about_surveillance(self, clause: Clause) -> bool:
-        words = f"{clause.norm.bearer} {clause.norm.object} {clause.text}"
-        return bool(self.surveillance.search(words) or self.surveillance.search(_expanded(words, self.terms)))
+        """Whether a clause speaks of biometric surveillance, in its own words or through the terms it uses (a
+        "recognition system" defined by the face is). Read once per clause."""
+        key = id(clause)
+        found = self._about.get(key)
+        if found is None:
+            words = f"{clause.norm.bearer} {clause.norm.object} {clause.text}"
+            lowered = words.lower()
+            found = bool(self.surveillance.search(words)) or any(
+                self._term_about(term) for term in self.terms if len(term) > 3 and term in lowered)
+            self._about[key] = found
+        return found
+
+    def _term_about(self, term: str) -> bool:
+        found = self._terms_about.get(term)
+        if found is None:
+            found = self._terms_about[term] = bool(self.surveillance.search(self.terms[term]))
+        return found
 
     def forbids_surveillance(self, clause: Clause) -> bool:
         """Whether a clause is a ban, or any other prohibition about surveillance ("no official shall enter into an
