@@ -44,7 +44,12 @@ def _alternation(phrases: Iterable[str]) -> str:
     return r"(?<!\w)(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered) + r")(?!\w)"
 
 
-def _lowered(tokens: pp.ParseResults) -> str:
+# Every parse action takes pyparsing's full (text, location, tokens): pyparsing finds the arity of a shorter one by
+# trying calls on its first use, which is not thread-safe (two threads reading their first time at once in a
+# threaded server crashed with "missing 1 required positional argument").
+
+
+def _lowered(_text: str, _location: int, tokens: pp.ParseResults) -> str:
     return " ".join(tokens[0].lower().split())
 
 
@@ -97,7 +102,7 @@ def _number_value(words: str, ordinal: bool = False) -> int:
     return total
 
 
-def _valued_period(tokens: pp.ParseResults) -> None:
+def _valued_period(_text: str, _location: int, tokens: pp.ParseResults) -> None:
     """Value a period's parts: the amount as a number, the unit singular, whether only business days count."""
     ordinal = "ordinal" in tokens
     tokens["amount"] = _number_value(tokens["ordinal"] if ordinal else tokens["amount"], ordinal=ordinal)
@@ -106,7 +111,7 @@ def _valued_period(tokens: pp.ParseResults) -> None:
     tokens["business"] = kind in v.BUSINESS_DAY_WORDS
 
 
-def _valued_date(tokens: pp.ParseResults) -> None:
+def _valued_date(_text: str, _location: int, tokens: pp.ParseResults) -> None:
     """Value a date's parts: month, day and year as numbers."""
     tokens["month"] = _MONTHS[tokens["month"].lower()]
     tokens["day"] = int(re.match(r"\d+", tokens["day"]).group(0))
@@ -128,7 +133,7 @@ DATE_WORDS = (pp.Regex(rf"(?P<month>{_MONTH_PATTERN})\s+(?P<day>(?:3[01]|[12]\d|
               ).add_parse_action(_valued_date)
 _PERIOD_UNIT = pp.Regex(rf"(?:{_alternation(v.CALENDAR_DAY_WORDS)}\s+)?(?P<period>{_UNIT_PATTERN}|quarters?(?!\w))",
                         flags=re.IGNORECASE).add_parse_action(
-    lambda t: t.__setitem__("period", t["period"].lower().removesuffix("s")))
+    lambda _text, _location, t: t.__setitem__("period", t["period"].lower().removesuffix("s")))
 # "of each year", "in every calendar year"
 _EACH_YEAR = pp.Regex(r"(?:of|in)\s+(?:each|every)\s+", flags=re.IGNORECASE).suppress() + _PERIOD_UNIT
 
@@ -213,7 +218,7 @@ def _alternatives(rest: str) -> tuple[str, ...]:
 def _built(kind: str):
     """A parse action that makes the Time of one construction from its named parts."""
 
-    def build(result: pp.ParseResults) -> Time:
+    def build(_text: str, _location: int, result: pp.ParseResults) -> Time:
         relation = _relation(result)
         amount = _one(result, "amount")
         unit = _one(result, "unit")
