@@ -14,7 +14,8 @@ that a caller writes `services.save_version(...)`; the code is in the module the
   rendering         cached_render: the one flow of every cached result (cache, fetch, admit, compute, render, keep)
   redlines          redlines of two documents in every format, and as a fragment of a page
   gaps              safeguards reports, and findings cached by content and rubric
-  norms             a stored version read as norm records, with a strong entity tag
+  norms             a stored version read as norm records, with a strong entity tag; an unsaved draft read
+                    as norms, whole or one provision of it
   drafts            adopting provisions into a draft (stored or unsaved); merging concurrent edits
   library           the library page's listing with validity and filters
 
@@ -67,7 +68,7 @@ from .drafts import AdoptedDraft, AdoptedVersion, MergeOutcome, adopt_into, adop
 from .gaps import GAPS_FORMATS, GAPS_MEDIA_TYPES, gaps, gaps_etag, gaps_result
 from .imports import create_document_from_import, import_document, save_previewed_import
 from .library import LibraryEntry, LibraryPage, list_library
-from .norms import norms_etag, norms_of
+from .norms import norms_etag, norms_of, read_draft_norms
 from .redlines import redline, redline_etag, redline_fragment
 from .values import ROLES, PreparedDocument, Principal, RedlineSide, Rendered, StoredVersion
 
@@ -129,6 +130,7 @@ __all__ = [
     "principal_cache",
     "principal_of_session",
     "provisions_of",
+    "read_draft_norms",
     "redline",
     "redline_etag",
     "redline_fragment",

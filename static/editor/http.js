@@ -58,6 +58,14 @@ export async function safeguardsOf(xml, against, signal) {
   return response.json();
 }
 
+/** The reading of a provision of the draft as it stands (unsaved edits included): one record per norm. */
+export async function readingOf(xml, eId, signal) {
+  const response = await request("POST", `/api/norms/read?eId=${encodeURIComponent(eId)}`, {
+    body: xml, type: AKN_XML, signal,
+  });
+  return response.json();
+}
+
 export async function adoptInto(xml, fromId, eId) {
   const response = await request("POST", "/api/adopt", { body: { akn: xml, from_id: fromId, eId } });
   return response.json();

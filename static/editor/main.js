@@ -1,9 +1,11 @@
 // The bill editor: the document as printed, edited in place; structure edits with automatic numbering and eIds;
-// undo and redo; unsaved work kept in the browser until it is saved; live safeguards; merge on a conflicting save.
+// undo and redo; unsaved work kept in the browser until it is saved; live safeguards; merge on a conflicting save;
+// each provision's reading (what the norm reader understood of it) on demand.
 
 import * as akn from "./akn.js";
 import { ApiProblem, adoptInto, loadDocumentXml, saveDocumentXml, versionOfEtag } from "./http.js";
 import { MergeView } from "./merge.js";
+import { Readings } from "./reading.js";
 import { SafeguardsPanel } from "./safeguards.js";
 import { citation, describe, el, refreshText, renderBill, renderOutline, renderTerms, termUses } from "./view.js";
 
@@ -148,7 +150,7 @@ function bind(element, node, kind, { run = 0 } = {}) {
 
 function render() {
   const terms = termUses(state.doc, body());
-  renderBill(ui.bill, body(), { terms, bind, editable: true });
+  renderBill(ui.bill, body(), { terms, bind, editable: true, readable: true });
   renderOutline(ui.outline, body(), { bind, selected: state.selected });
   renderTerms(ui.terms, terms, { onJump: focusProvision });
   if (!body() || !akn.childProvisions(body()).length) {
@@ -157,6 +159,15 @@ function render() {
     ui.bill.append(add);
   }
   renderSelection();
+  readings.redrawn(readingToggleOf);
+}
+
+/** A provision's XML node and its "Show reading" button, by eId (null when the bill has no such provision). */
+function readingToggleOf(eid) {
+  const node = findByEid(eid);
+  const section = node && xmlToSection.get(node);
+  const button = section && section.querySelector(":scope > .line .reading-toggle");
+  return button ? { node, button } : null;
 }
 
 function renderSelection() {
@@ -265,7 +276,11 @@ function onInput(event) {
   state.typingTimer = setTimeout(endTyping, TYPING_PAUSE_MS);
   const text = event.target.textContent;
   if (bound.kind === "heading") akn.setHeading(bound.node, text);
-  else akn.setParagraphText(bound.node, text, bound.run);
+  else {
+    akn.setParagraphText(bound.node, text, bound.run);
+    const provision = akn.parentProvision(bound.node);
+    if (provision) readings.changed(provision);
+  }
   changed();
 }
 
@@ -469,6 +484,7 @@ const safeguards = new SafeguardsPanel($("#safeguards"), {
   onJump: (eid) => focusProvision(findByEid(eid)),
   onAdopt: adopt,
 });
+const readings = new Readings({ getXml: xml, onStatus: announce });
 const merge = new MergeView(ui.merge, {
   documentId: config.documentId,
   onMerged,
@@ -516,6 +532,11 @@ root.addEventListener("focusin", onFocusIn);
 ui.bill.addEventListener("focusout", onFocusOut);
 root.addEventListener("keydown", onKeyDown);
 ui.bill.addEventListener("click", (event) => {
+  const toggle = event.target.closest("button.reading-toggle");
+  if (toggle) {
+    const bound = domToXml.get(toggle.closest(".provision"));
+    if (bound) readings.toggle(toggle, bound.node);
+  }
   const node = provisionOf(event.target);
   if (node && node !== state.selected) {
     state.selected = node;

@@ -121,11 +121,19 @@ function paragraphsOf(node, name) {
   return Array.from(container.children).filter((child) => child.namespaceURI === AKN_NS && child.localName === "p");
 }
 
+/** The button that shows (and hides) a provision's reading, closed: see reading.js. */
+export function readingToggle(cite) {
+  return el("button", {
+    type: "button", class: "reading-toggle", "aria-expanded": "false", "aria-label": `Show reading of ${cite}`,
+  }, "Show reading");
+}
+
 /**
  * Render the body as a bill into `container`. `bind(element, xmlNode, kind)` is called for every editable
- * element, so the editor can map what the drafter types back to the XML.
+ * element, so the editor can map what the drafter types back to the XML. `readable` gives every provision a
+ * "Show reading" button (reading.js answers it).
  */
-export function renderBill(container, body, { terms, bind, editable }) {
+export function renderBill(container, body, { terms, bind, editable, readable = false }) {
   const matcher = termMatcher(terms);
   const fragment = document.createDocumentFragment();
   const renderProvision = (node, depth) => {
@@ -143,7 +151,8 @@ export function renderBill(container, body, { terms, bind, editable }) {
       "aria-label": `Heading of ${cite}`, "data-placeholder": "heading",
     }, headingOf(node));
     bind(heading, node, "heading");
-    section.append(el("div", { class: "line" }, num ? el("span", { class: "num" }, num) : null, " ", heading));
+    section.append(el("div", { class: "line" }, num ? el("span", { class: "num" }, num) : null, " ", heading,
+      readable ? readingToggle(cite) : null));
     const textBox = (parts, extra = {}) => {
       const text = el("p", {
         class: "text", contenteditable: editable ? "plaintext-only" : false, role: editable ? "textbox" : false,

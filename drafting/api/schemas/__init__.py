@@ -9,7 +9,7 @@ One module per resource, every name importable from here as well:
 - `accounts`: users, passwords, sessions and API tokens;
 - `redlines`: redline requests, queries and the redline;
 - `gaps`: the safeguards report, its findings and comparisons;
-- `norms`: a document's provisions read as norm records;
+- `norms`: a document's provisions read as norm records, stored or sent as a draft;
 - `adoption`: adopting a provision into a stored or an unsaved draft;
 - `merge`: merging concurrent edits;
 - `audit`: the audit log.
@@ -88,8 +88,12 @@ from .norms import (
     NormSchema,
     NormsDocumentSchema,
     NormsQuerySchema,
+    NormsReadingSchema,
+    NormsReadQuerySchema,
     NormsResultSchema,
     QualifierSchema,
+    ReadNormSchema,
+    ReadProvisionSchema,
     TimeSchema,
 )
 from .redlines import (
@@ -126,8 +130,9 @@ __all__ = [
     "FindingSchema", "GapsDocumentSchema", "GapsQuerySchema", "GapsResultSchema", "GapsUploadQuerySchema",
     "HealthSchema", "ImportQuerySchema", "ImportReportSchema", "ImportResultSchema", "LineNoteSchema",
     "MergeItemSchema", "MergeRequestSchema", "MergeResultSchema", "MergeSideSchema", "NewTokenSchema", "NormSchema",
-    "NormsDocumentSchema", "NormsQuerySchema", "NormsResultSchema", "PasswordSchema", "ProblemSchema",
-    "ProvisionSchema", "QualifierSchema", "RedlineDocumentSchema", "RedlineEntrySchema", "RedlineQuerySchema",
+    "NormsDocumentSchema", "NormsQuerySchema", "NormsReadQuerySchema", "NormsReadingSchema", "NormsResultSchema",
+    "PasswordSchema", "ProblemSchema", "ProvisionSchema", "QualifierSchema", "ReadNormSchema", "ReadProvisionSchema",
+    "RedlineDocumentSchema", "RedlineEntrySchema", "RedlineQuerySchema",
     "RedlineRequestSchema", "RedlineSchema", "RedlineSideSchema", "RemovedLineSchema", "RenameRequestSchema",
     "RenumberingSchema", "RevokedSchema", "RubricRefSchema", "SaveQuerySchema", "SessionsEndedSchema",
     "StorageReportSchema", "SuggestionSchema", "TemplateCreateRequestSchema", "TemplateRequestSchema", "TimeSchema",

@@ -1,10 +1,10 @@
-"""Norms: a document's provisions read as norm records (drafting/norms/records.py)."""
+"""Norms: a document's provisions read as norm records (drafting/norms/records.py), stored or sent as a draft."""
 
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from drafting.http.validators import ID_RANGE
+from drafting.http.validators import EID, ID_RANGE
 from drafting.norms.records import KINDS, QUALIFIER_KINDS, TIME_KINDS
 
 
@@ -75,3 +75,39 @@ class NormsResultSchema(Schema):
     document = fields.Nested(NormsDocumentSchema)
     reader = fields.String(metadata={"description": "names the reader's code and word lists that read the norms"})
     norms = fields.List(fields.Nested(NormSchema))
+
+
+class NormsReadQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    eId = fields.String(validate=EID, metadata={
+        "description": "the provision to read, with the provisions within it; default: the whole document",
+        "example": "sec_2__subsec_a"})
+
+
+class ReadNormSchema(NormSchema):
+    line = fields.String(metadata={
+        "description": "the norm in one line: citation, kind, bearer, acts, object, then time, conditions, "
+                       "exceptions and qualifiers ('-' for a missing part)",
+        "example": "2(a) prohibition · no public agency or public official · acquire, possess, retain, access, use · "
+                   "a biometric surveillance system · except 4"})
+
+
+class ReadProvisionSchema(Schema):
+    eId = fields.String()
+    element = fields.String(metadata={"example": "subsection"})
+    num = fields.String(allow_none=True, metadata={"example": "(a)"})
+    heading = fields.String(allow_none=True)
+    citation = fields.String(metadata={"example": "2(a)"})
+    quoted = fields.Boolean(metadata={"description": "inside an amending bill's quoted structure (read as the law "
+                                                     "it would become, cited by its own numbers)"})
+
+
+class NormsReadingSchema(Schema):
+    reader = fields.String(metadata={"description": "names the reader's code and word lists that read the norms"})
+    provision = fields.Nested(ReadProvisionSchema, allow_none=True,
+                              metadata={"description": "the provision read; null when the whole document was"})
+    norms = fields.List(fields.Nested(ReadNormSchema), metadata={
+        "description": "one record per operative clause of the provision and of the provisions within it, in "
+                       "document order; empty when it has none"})
