@@ -139,3 +139,18 @@ def test_cli_gaps_writes_json_and_html(tmp_path):
     result = runner.invoke(main, ["gaps", str(bill), "--against", str(other), "--format", "html", "-o", str(out)],
                            catch_exceptions=False)
     assert result.exit_code == 0 and "<table class=\"matrix\">" in out.read_text(encoding="utf-8")
+
+
+def test_each_finding_shows_the_norms_that_decided_it_escaped():
+    from drafting.analysis import evaluate
+    from drafting.importers import import_text
+
+    text = ("SECTION 1. Ban.\nNo public agency shall acquire or use a face recognition system <script>x</script>.\n")
+    result = build_result(summary("Draft act", "/akn/us/bill/2026/draft"), evaluate(import_text(text).root), [])
+    ban = next(f for f in result["findings"] if f["safeguard"] == "ban-mandatory")
+    assert ban["norms"] and ban["norms"][0]["kind"] == "prohibition"
+    html = render_html(result)
+    assert "<script>" not in html
+    (finding,) = lxml.html.document_fromstring(html).xpath("//*[@id='ev-draft-ban-mandatory']")
+    (line,) = finding.xpath(".//ul[contains(@class, 'readings')]/li")
+    assert line.text_content().startswith("1 prohibition · no public agency · acquire, use")

@@ -131,6 +131,7 @@ class FindingView(NamedTuple):
     rule: str | None
     evidence: tuple[EvidenceView, ...]
     stronger: bool
+    readings: tuple[str, ...] = ()  # the norms that decided it, one line each, as the norm reader read them
 
 
 class DocumentFindings(NamedTuple):
@@ -218,6 +219,8 @@ def _page(result: dict, rubric: Rubric) -> Page:
                 evidence=tuple(EvidenceView(_text(e.get("num")) or None, _text(e.get("eId")) or None,
                                             _text(e.get("quote"))) for e in finding.get("evidence") or ()),
                 stronger=sid in ahead,
+                readings=tuple(_text(norm.get("reading")) for norm in finding.get("norms") or ()
+                               if isinstance(norm, dict) and norm.get("reading")),
             ))
         details.append(DocumentFindings(doc, tuple(GroupView(name, tuple(rows)) for name, rows in grouped.items())))
 
