@@ -22,7 +22,15 @@ def _digest(response) -> str:
 
 
 def answers() -> dict[str, str]:
-    """Start the service on a fresh SQLite store with the samples, ask it the same questions, digest the answers."""
+    """Start the service on a fresh SQLite store with the samples, ask it the same questions, digest the answers
+    (as of the day they were recorded: imports of texts with no printed year are dated today)."""
+    from tests.golden_outputs import recorded_day
+
+    with recorded_day():
+        return _answers()
+
+
+def _answers() -> dict[str, str]:
     from drafting import create_app, services
 
     with tempfile.TemporaryDirectory() as folder:
