@@ -438,6 +438,10 @@ def _gaps(service, payload, data):
     return "POST", "/api/gaps?format=html", Body(data, MEDIA_TYPES[payload.kind], service.headers("viewer"))
 
 
+def _read_norms(service, payload, data):
+    return "POST", "/api/norms/read", Body(data, AKN, service.headers("viewer"))
+
+
 def _redline(side: str):
     def body(service, payload, data):
         document = {"old": {"text": OLD_SIDE}, "new": {side: ""}}
@@ -494,6 +498,7 @@ PATHS = [
     UploadPath("POST /api/validate", ("akn",), _validate),
     UploadPath("POST /api/import", ("text", "docx"), _import),
     UploadPath("POST /api/gaps", ("akn", "text", "docx"), _gaps),
+    UploadPath("POST /api/norms/read", ("akn",), _read_norms),
     UploadPath("POST /api/redlines (akn side)", ("akn", "json"), _redline("akn"), json=True),
     UploadPath("POST /api/redlines (text side)", ("text", "json"), _redline("text"), json=True),
     UploadPath("POST /api/adopt", ("akn", "json"), _adopt, json=True),
@@ -777,10 +782,6 @@ def test_json_nested_deeper_than_the_parser_goes_is_400_not_500(service, caplog,
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="a provision costs the importer about 50-65 us (bench/bench_import.py, "
-                   "short-lines shapes), so 48 KB of one-line labelled paragraphs (8,000 provisions) still takes over "
-                   "1 s through the API with validation and storage, 1 MB about 9 s of import, and nothing bounds the "
-                   "paragraphs of an upload")
 def test_text_of_short_labelled_paragraphs_imports_within_a_second(service):
     data = b"(a) x\n" * (48 * 1024 // 6)
     outcome = measured(lambda: service.client.post("/api/import", data=data,

@@ -216,6 +216,8 @@ round_trip_line = st.builds(_line, st.one_of(st.none(), st.sampled_from(LABELS))
 @example(text="SECTION 1. Short title. This Act may be cited as the Example Act.\n"
               "SECTION 2. Definitions.\nIn this Act:\n(1) Agency.--The term “agency” means any department.\n"
               "(2) Official.--The term “official” means any person.")
+@example(text="shall\nSection 3. AAB Definitions. ORDAINED 2020)")  # closing words after a heading, printed apart
+@example(text="Section 3. AAB Definitions. ORDAINED 2020)\nSection 4. Purpose. Text here.")
 def test_import_render_import_keeps_the_provisions(text):
     first, printed, second = round_trip(text)
     assert first == second, printed

@@ -878,6 +878,22 @@ def test_adoption_line_is_in_the_conclusions():
     )
 
 
+def test_closing_words_on_a_section_line_are_its_text_not_what_follows_a_heading():
+    result = imported(lines("Section 3. Effective date. Passed by the City Council 2020."))
+
+    assert provision(result, "sec_3").heading is None
+    assert provision(result, "sec_3").text == "Effective date. Passed by the City Council 2020."
+    assert part(result, "conclusions") is None
+
+
+def test_closing_words_before_more_units_do_not_end_the_section_before_them():
+    result = imported(lines("Section 3. Effect.", "Adopted by the City Council 2020.", "Section 4. Purpose. Text."))
+
+    assert provision(result, "sec_3").heading == "Effect"
+    assert provision(result, "sec_3").text == "Adopted by the City Council 2020."
+    assert part(result, "conclusions") is None
+
+
 UNTITLED = lines(
     "SECTION 1. The department shall publish an annual report.",
     "",

@@ -15,6 +15,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from drafting.errors import TextEncodingError
 
@@ -42,10 +43,11 @@ _PAGE_FURNITURE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class SourceLine:
+class SourceLine(NamedTuple):
     """One line of the cleaned text and where it stood in the input (1-based)."""
 
+    # a named tuple, not a frozen dataclass: a text makes one per line (or several, a stage at a time), and a tuple
+    # is made at a fraction of the cost and memory
     number: int
     text: str
 
@@ -240,7 +242,8 @@ def _strip_line_numbers(lines: list[SourceLine], removed: list[SourceLine]
                 (not result or not result[-1].text.strip()) and not _YEAR.match(bare)))):
             removed.append(SourceLine(line.number, bare))
             text = ""
-        result.append(SourceLine(line.number, text.rstrip()))
+        text = text.rstrip()
+        result.append(line if text == line.text else SourceLine(line.number, text))  # most lines stay as they are
     return result, stripped, notes
 
 
@@ -314,51 +317,54 @@ def _opens_section(text: str) -> bool:
     return (rest[:1].isupper() or rest[:1] in "-\u2013\u2014:" or (not rest and bool(SECTION_MARKER.match(text))))
 
 
-def _list_numbers(lines: list[SourceLine], following: list[str | None]) -> dict[int, int]:
+def _list_numbers(lines: list[SourceLine]) -> dict[int, int]:
     """Return the lines (index -> length of the number) where a website printed a list number before a section:
     "1." alone before "Sec. 2-401. - Definitions." or on its line; at least two, going up by one."""
     found: dict[int, int] = {}
     values: list[int] = []
     for index, line in enumerate(lines):
+        if not _LIST_NUMBER.match(line.text):  # the pattern allows the spaces before the number: no strip needed
+            continue
         text = line.text.strip()
         number = _LIST_NUMBER.match(text)
-        if not number:
-            continue
         rest = text[number.end():]
-        if (not rest and _opens_section(following[index] or "")) or (rest and _opens_section(rest)):
+        if (not rest and _opens_section(_next_text(lines, index) or "")) or (rest and _opens_section(rest)):
             found[index] = len(line.text) - len(line.text.lstrip()) + number.end()
             values.append(int(number.group("number").rstrip(".")))
     steps = sum(1 for a, b in itertools.pairwise(values) if b == a + 1)
     return found if len(values) >= 2 and steps >= 0.8 * (len(values) - 1) else {}
 
 
+def _next_text(lines: list[SourceLine], index: int) -> str | None:
+    """Return the stripped text of the first line after `index` that is not blank, or None. A pass asks it only of
+    lines that are not blank, and each search stops at the next such line: a pass costs one reading of the lines."""
+    for following in range(index + 1, len(lines)):
+        text = lines[following].text.strip()
+        if text:
+            return text
+    return None
+
+
 def _drop_site_furniture(lines: list[SourceLine], removed: list[SourceLine]) -> tuple[list[SourceLine], int]:
     """Blank out what a code website prints around the law (buttons, status lines, breadcrumbs, the list numbers
     before its sections) and report each line; a list number before a section marker on the same line is cut off,
     so the section keeps its own number. A one-word button ("Share", "Print") counts only among other furniture."""
-    following: list[str | None] = [None] * len(lines)
-    upcoming = None
-    for index in range(len(lines) - 1, -1, -1):
-        following[index] = upcoming
-        if lines[index].text.strip():
-            upcoming = lines[index].text.strip()
-    furniture = [index for index, line in enumerate(lines) if _is_site_furniture(line.text.strip(), following[index])]
+    furniture = [index for index in range(len(lines)) if _is_site_furniture(lines, index)]
     nearby = set()  # furniture lines with other furniture at most three lines away
     for a, b in itertools.pairwise(furniture):
         if b - a <= 3:
             nearby.update((a, b))
     furniture_at = {index for index in furniture if index in nearby or len(lines[index].text.split()) > 1}
-    list_numbers = _list_numbers(lines, following)
+    list_numbers = _list_numbers(lines)
     result, count = [], 0
     for index, line in enumerate(lines):
-        text = line.text.strip()
         if index in list_numbers:
             cut = list_numbers[index]
             removed.append(SourceLine(line.number, line.text[:cut].strip()))
             result.append(SourceLine(line.number, line.text[cut:].strip()))
             count += 1
         elif index in furniture_at:
-            removed.append(SourceLine(line.number, text))
+            removed.append(SourceLine(line.number, line.text.strip()))
             result.append(SourceLine(line.number, ""))
             count += 1
         elif _DASHED_HEADING.match(line.text):
@@ -369,16 +375,17 @@ def _drop_site_furniture(lines: list[SourceLine], removed: list[SourceLine]) -> 
     return result, count
 
 
-def _is_site_furniture(text: str, following: str | None) -> bool:
+def _is_site_furniture(lines: list[SourceLine], index: int) -> bool:
     """Tell whether a line is a website's button, status line or breadcrumb; not a defined term in capitals
     ("SHARE") nor a term whose definition follows in lower case."""
+    text = lines[index].text.strip()
     if not 0 < len(text) <= 200:
         return False
     if (">" in text or "\u203a" in text or "\u00bb" in text) and _is_breadcrumb(text):
         return True
     first = text.split(None, 1)[0].lower().rstrip(".:\u2026")
     return first in _FURNITURE_WORDS and bool(_SITE_FURNITURE.match(text)) and not (
-        (following or "")[:1].islower() or _is_caps_term(text))
+        (_next_text(lines, index) or "")[:1].islower() or _is_caps_term(text))
 
 
 def _is_caps_term(text: str) -> bool:

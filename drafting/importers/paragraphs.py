@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .cleanup import SourceLine
 from .labels import CODE_NUMBER, CONTAINER, SECTION_MARKER, read_label
@@ -16,11 +16,10 @@ _TWO_CAPITALS = re.compile(r"[A-Z][^A-Z]*[A-Z]")
 _ABBREVIATION_END = re.compile(r"\b(Mr|Mrs|Ms|Dr|St|No|Nos|Sec|Secs|Ch|Art|Inc|Co|Corp|Jr|Sr|vs?|U\.S|[A-Z])\.$")
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """A paragraph of the source and the line it starts on."""
 
-    line: int
+    line: int  # a named tuple, as SourceLine (cleanup.py) is: a text makes one per paragraph
     text: str
 
 
@@ -119,7 +118,7 @@ def _continues(previous: str, text: str) -> bool:
     """Tell whether a line continues the previous one (a soft line break inside a sentence)."""
     if starts_structure(text):
         # "… approved under section" / "2.128.030 of this chapter": a cross-reference wrapped onto a new line
-        return bool(_REFERENCE_WORD_END.search(previous)) and _lowercase_after_label(text)
+        return _ends_with_reference_word(previous) and _lowercase_after_label(text)
     if _FIELD.match(text):
         return False
     if only_labels(previous):
@@ -133,6 +132,20 @@ def _continues(previous: str, text: str) -> bool:
     if _ENDS_BLOCK.search(previous[-3:]) and not _ABBREVIATION_END.search(previous[-12:]):
         return text[:1].islower()
     return True
+
+
+# the longest reference word ("subparagraphs"), a line break that $ may stand before, and the character before them
+# (which \b looks at): the end of a paragraph this long holds any match _REFERENCE_WORD_END finds in the whole of it
+_REFERENCE_TAIL = 16
+
+
+def _ends_with_reference_word(text: str) -> bool:
+    """Tell whether text ends with a word that a cross-reference's number follows ("… approved under section"),
+    searching only its end, so that the cost does not grow with a paragraph of many lines."""
+    tail = text[-_REFERENCE_TAIL:]
+    if tail[:1] == "\u00a7" and len(text) > len(tail):
+        return bool(_REFERENCE_WORD_END.search(text))  # a run of "§" may begin before the tail, after a word
+    return bool(_REFERENCE_WORD_END.search(tail))
 
 
 def _caps_wrapped(previous: str) -> bool:

@@ -7,14 +7,16 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date as Date
 
 from lxml import etree
 
 from drafting.akn import build_document, generate_eids
+from drafting.akn.eids import MODIFICATION_PREFIXES, PREFIXES
 from drafting.akn.namespaces import E, akn, xpath
 from drafting.errors import TemplateError
 
@@ -55,7 +57,13 @@ def import_text(
     """Turn legislative plain text into a strictly valid AKN act (ordinance) or bill, with a report."""
     cleaned = clean(text)
     paragraphs = assemble(cleaned.lines)
+    derived_number = _derived_number(cleaned)
+    # a text of many short lines makes as many lines, paragraphs and units: each stage's go once the next has read
+    # them (the report needs what clean-up removed, not the lines), or the garbage collector walks them all again
+    # and again while the later stages run
+    cleaned = replace(cleaned, lines=())
     recognised = recognise(paragraphs)
+    del paragraphs
     doc_type = doc_type or _guess_type(text)
     if doc_type not in DOC_TYPES:
         raise TemplateError(f"expected a document type among {', '.join(DOC_TYPES)}, found {doc_type!r}")
@@ -66,20 +74,22 @@ def import_text(
     notes = list(cleaned.notes)
     if number is None and found_title is None:
         # untitled texts would all share one work URI (and the second would be refused): number each by its content
-        number = _derived_number(cleaned)
+        number = derived_number
         notes.append(f"no title or number was found: the number {number} is derived from the text's content (the "
                      "same text gets the same number)")
     number = number or _slug(title)
     date = date or (f"{recognised.year}-01-01" if recognised.year else Date.today().isoformat())
     root = build_document(doc_type, title=title[:300], jurisdiction=jurisdiction, number=number, date=date)
     terms = _fill(root, recognised)
+    findings = recognised.findings
+    del recognised  # the units, now that they are elements
     generate_eids(root)
     report = {
         "doc_type": doc_type,
         "title": title,
-        "recognised": recognised.findings.recognised,
-        "guessed": recognised.findings.guessed,
-        "unplaced": recognised.findings.unplaced,
+        "recognised": findings.recognised,
+        "guessed": findings.guessed,
+        "unplaced": findings.unplaced,
         "removed": [{"line": line.number, "text": line.text} for line in cleaned.removed],
         "line_numbers": list(cleaned.line_numbers),
         "notes": notes,
@@ -158,7 +168,11 @@ def _fill(root: etree._Element, recognised: Recognised) -> list[dict]:
     terms = _TermIds()
     _replace(document, "preface", _preface(recognised.front))
     _replace(document, "preamble", _preamble(recognised.front))
-    body = E.body(*[_unit(unit, terms) for unit in recognised.body] or [_empty_section()])
+    body = E.body()
+    for unit in recognised.body:
+        _unit(unit, terms, body)
+    if not len(body):
+        body.append(_empty_section())
     _replace(document, "body", body)
     if recognised.front.conclusions:
         body.addnext(E.conclusions(*[E.p(block.text) for block in recognised.front.conclusions]))
@@ -289,22 +303,55 @@ def _term_eid(term: str, terms: _TermIds) -> str:
 
 def _unit(unit: Unit, terms: _TermIds, parent: etree._Element | None = None) -> etree._Element:
     # the parts are made in place (SubElement): an element made apart is a document of its own, moved on append,
-    # which doubles the cost of a document of many small provisions
+    # which doubles the cost of a document of many small provisions (except a plain leaf: see _plain_leaf)
+    if parent is not None and unit.num and not unit.heading and not unit.children and _is_plain(unit):
+        return _plain_leaf(unit, parent)
     element = E(unit.element) if parent is None else etree.SubElement(parent, akn(unit.element))
     if unit.num:
-        etree.SubElement(element, akn("num")).text = unit.num
+        etree.SubElement(element, _NUM).text = unit.num
     if unit.heading:
-        etree.SubElement(element, akn("heading")).text = unit.heading
+        etree.SubElement(element, _HEADING).text = unit.heading
     if unit.children:
         if unit.blocks:
-            etree.SubElement(element, akn("intro")).extend([_paragraph(block, terms) for block in unit.blocks])
+            etree.SubElement(element, _INTRO).extend([_paragraph(block, terms) for block in unit.blocks])
         for child in unit.children:
             _unit(child, terms, element)
         if unit.wrap:
-            etree.SubElement(element, akn("wrapUp")).extend([_paragraph(block, terms) for block in unit.wrap])
+            etree.SubElement(element, _WRAP_UP).extend([_paragraph(block, terms) for block in unit.wrap])
     else:
-        blocks = unit.blocks + unit.wrap
-        etree.SubElement(element, akn("content")).extend([_paragraph(block, terms) for block in blocks] or [E.p()])
+        blocks = [*unit.blocks, *unit.wrap]
+        etree.SubElement(element, _CONTENT).extend([_paragraph(block, terms) for block in blocks] or [E.p()])
+    return element
+
+
+_NUM, _HEADING, _INTRO, _WRAP_UP, _CONTENT = (akn(name) for name in ("num", "heading", "intro", "wrapUp", "content"))
+
+
+def _is_plain(unit: Unit) -> bool:
+    """Tell whether a unit holds one paragraph of plain text (no definition, note or amendment) or none: the shape of
+    most list items."""
+    count = len(unit.blocks) + len(unit.wrap)
+    if count != 1:
+        return count == 0
+    block = (unit.blocks or unit.wrap)[0]
+    return block.kind == "p" and block.quoted is None and not block.term and not is_amending(block.text)
+
+
+@functools.cache
+def _leaf_template(element: str) -> etree._Element:
+    """The empty shape of a numbered unit of one paragraph (made once per element name, only ever copied)."""
+    return E(element, E.num(), E.content(E.p()))
+
+
+def _plain_leaf(unit: Unit, parent: etree._Element) -> etree._Element:
+    """Append a numbered unit of one plain paragraph: copying a made one and moving the copy is several times cheaper
+    than making its four elements one by one, and a document of short list items is mostly such units."""
+    element = _leaf_template(unit.element).__copy__()
+    num, content = element
+    num.text = unit.num
+    if unit.blocks or unit.wrap:
+        content[0].text = (unit.blocks or unit.wrap)[0].text
+    parent.append(element)
     return element
 
 
@@ -315,9 +362,15 @@ def _empty_section() -> etree._Element:
 def _counts(root: etree._Element) -> dict:
     body = xpath(root, "//akn:body")[0]
     counts: dict[str, int] = {}
-    for node in body.iter(tag=etree.Element):
+    # only provisions and amendment elements carry an eId in the body: filtering by their tags spares a proxy for
+    # every num, content and p
+    for node in body.iter(_ELEMENTS_WITH_EIDS):
         if node.get("eId"):
-            name = etree.QName(node).localname
+            name = _LOCAL_NAMES[node.tag]
             counts[name] = counts.get(name, 0) + 1
     counts["definitions"] = len(xpath(root, "//akn:def"))
     return counts
+
+
+_LOCAL_NAMES = {akn(name): name for name in (*PREFIXES, *MODIFICATION_PREFIXES)}
+_ELEMENTS_WITH_EIDS = tuple(_LOCAL_NAMES)

@@ -128,6 +128,8 @@ def find_terms(text: str, *, in_definitions: bool = False, in_list: bool = False
     `in_definitions`: the paragraph stands in a definitions section or unit; `in_list`: it is an item (or a
     paragraph) of the list of definitions itself, where a term may be printed without quotes like a heading.
     """
+    if not (in_definitions or in_list or _may_quote_a_term(text)):
+        return None
     quoted = _quoted_at_start(text, in_definitions=in_definitions)
     inside = _quoted_inside(text)
     if quoted and inside:
@@ -151,6 +153,12 @@ def find_terms(text: str, *, in_definitions: bool = False, in_list: bool = False
                 and not _NOT_DEFINITION_START.match(heading.group("rest")):
             return Terms((_clean_term(heading.group("term")),), "term printed as the item's heading")
     return None
+
+
+def _may_quote_a_term(text: str) -> bool:
+    """Tell whether a paragraph has a quotation mark that could open a quoted term (any opening mark, or a straight
+    single quote at its start): without one, neither _quoted_at_start nor _quoted_inside finds a term."""
+    return text[:1] == "'" or _OPENING_MARK.search(text) is not None
 
 
 def _quoted_at_start(text: str, *, in_definitions: bool) -> Terms | None:
@@ -262,7 +270,7 @@ class DefinitionReader:
             self.pending_term = (unit, block)
             return True
         if found is not None:
-            block.term, block.more_terms = found.terms[0], list(found.terms[1:])
+            block.term, block.more_terms = found.terms[0], found.terms[1:]
             self.findings.saw(block.line, f"definition of {' and '.join(map(repr, found.terms))} ({found.form})")
         return False
 

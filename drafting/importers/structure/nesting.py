@@ -49,7 +49,12 @@ class LabelsAhead:
             if found:
                 label = found[0]
                 self.printed[index] = label.text
-                self.positions.setdefault((label.readings[0].bracket, core_of(label.text)), []).append(index)
+                key = (label.readings[0].bracket, core_of(label.text))
+                positions = self.positions.get(key)
+                if positions is None:
+                    self.positions[key] = [index]
+                else:
+                    positions.append(index)
 
     def unit_within(self, index: int, within: int) -> bool:
         """Tell whether one of the `within` paragraphs after `index` opens a unit: a label, a section marker or a
@@ -138,12 +143,13 @@ class NestingReader:
         del self.stack[depth:]
         return self.stack[-1] if self.stack else None
 
-    def _opens_new_group(self, reading: Reading, top_styles: set) -> bool:
+    def _opens_new_group(self, reading: Reading, top: Reading | None) -> bool:
         """Tell whether a top-level label begins a new unprinted section: where no section was printed, a series
-        restarting at 1, or labels after an unnumbered block of definitions."""
+        restarting at 1 in the style of the outermost label open before it (`top`), or labels after an unnumbered
+        block of definitions."""
         section = self.section
         if section is not None and not section.implicit:
             return False
-        if reading.ordinal == 1 and reading.style in top_styles:
+        if reading.ordinal == 1 and top is not None and reading.style == top.style:
             return True
         return section is not None and section.definitions and not section.children

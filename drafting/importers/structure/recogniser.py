@@ -105,23 +105,26 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
 
     def _body_paragraph(self, paragraph: Paragraph) -> None:
         text, line = paragraph.text, paragraph.line
-        if self.front.conclusions or (_CONCLUSION.match(text) and self._only_closing_text_follows()):
+        # closing words, a notes heading, a container and a section marker or code number all open with a letter, a
+        # digit or "§": a paragraph that opens otherwise (a label, "(a) …") need not be matched against them
+        worded = text[:1].isalnum() or text[:1] == "\u00a7"
+        if self.front.conclusions or (worded and self._closing_words(text, self.index)):
             self.front.conclusions.append(Block(text, line))
             self.findings.saw(line, "conclusions (adoption or signature)")
             return
         if HISTORY.match(text):
             self._attach_note(Block(text, line, "history"), "history note")
             return
-        if _NOTE_HEADING.match(text):
+        if worded and _NOTE_HEADING.match(text):
             self.in_notes = True
             self._attach_note(Block(text, line, "note"), "editor's note")
             return
-        if self._section_start(text, line):
+        found = read_label(text)
+        if self._section_start(text, line, found, worded=worded):
             return
         if self.in_notes:
             self._attach_note(Block(text, line, "note"), "editor's note")
             return
-        found = read_label(text)
         if found:
             self._labelled(found[0], found[1], line)
             return
@@ -148,21 +151,25 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
     def _opens_unit(text: str) -> bool:
         return bool(SECTION_MARKER.match(text) or CODE_NUMBER.match(text) or _container_line(text) or read_label(text))
 
-    def _only_closing_text_follows(self) -> bool:
-        """Tell whether the paragraphs after this one hold no more units (so this one closes the document)."""
-        return not self._labels_ahead().unit_within(self.index, LOOKAHEAD)  # nesting.py: read once for the walk
+    def _closing_words(self, text: str, index: int) -> bool:
+        """Tell whether text at paragraph `index` is the document's closing words (adoption, signature): their
+        pattern, and no unit after it. The one test for the walk and for what follows a section's line or a heading
+        on its own line: if they disagreed, a document printed from an import would be read otherwise."""
+        # nesting.py: the labels ahead are read once for the walk
+        return bool(_CONCLUSION.match(text)) and not self._labels_ahead().unit_within(index, LOOKAHEAD)
 
-    def _section_start(self, text: str, line: int) -> bool:
-        container = _container_line(text)
+    def _section_start(self, text: str, line: int, found: tuple[Label, str] | None, *, worded: bool) -> bool:
+        """Open a container or a section if the paragraph starts one (`found`: its label, if any; `worded`: it opens
+        with a letter, a digit or "§", as a container line, a section marker and a code number do)."""
+        container = _container_line(text) if worded else None
         if container:
             self._open_container(container, line)
             return True
-        match = SECTION_MARKER.match(text) or CODE_NUMBER.match(text)
+        match = (SECTION_MARKER.match(text) or CODE_NUMBER.match(text)) if worded else None
         if match:
             rest = text[match.end():].strip() or self._heading_on_next_line()
             self._open_section(match.group("num").strip(), rest, line)
             return True
-        found = read_label(text)
         if found and self._is_section_label(found[0], found[1]):
             self._open_section(found[0].text, found[1], line, reading=found[0].readings[0])
             return True
@@ -177,7 +184,7 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
         self._close_section()
         while self.containers and CONTAINER_RANK[self.containers[-1].element] >= CONTAINER_RANK[element]:
             self.containers.pop()
-        (self.containers[-1].children if self.containers else self.body).append(unit)
+        self._add_unit(self.containers[-1] if self.containers else None, unit)
         self.containers.append(unit)
         self.findings.saw(line, f"{element} {unit.num}")
 
@@ -200,7 +207,7 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
         after = self.paragraphs[self.index + 2 : self.index + 3]
         goes_on = bool(after) and not (
             (not for_container and (SECTION_MARKER.match(after[0].text) or CODE_NUMBER.match(after[0].text)))
-            or CONTAINER.match(after[0].text) or _CONCLUSION.match(after[0].text)
+            or CONTAINER.match(after[0].text) or self._closing_words(after[0].text, self.index + 2)
         )
         if looks_like_heading and goes_on:
             self.skip.add(self.index + 1)
@@ -210,7 +217,7 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
     def _is_section_label(self, label: Label, rest: str) -> bool:
         """Tell whether "1. Short title." opens a section: at the top, or continuing "1."-style sections."""
         reading = label.readings[0]
-        if reading.style != ("dot", "digit") or label.ambiguous:
+        if reading.bracket != "dot" or reading.series != "digit" or label.ambiguous:
             return False
         if self.section_style == ("dot", "digit") and self.section is not None and self.section.reading:
             return not self._continues_open(reading) and reading.ordinal == self.section.reading.ordinal + 1
@@ -223,13 +230,18 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
         self._close_section()
         # the whole line is a heading only when the section has more to say after it
         heading, remainder = split_heading(rest, whole_if_heading=self._section_continues()) if rest else (None, "")
+        if heading and remainder and self._closing_words(remainder, self.index):
+            # "Section 9. Effective date. Passed by the City Council, 2020": closing words are not text that follows
+            # a heading (on a line of their own, as the heading's text is printed, they close the document): the
+            # section's text is the whole line, as when the closing words follow on the next line
+            heading, remainder = None, rest
         unit = Unit("section", num, heading, line, reading=reading)
         if reading is not None:
             self.section_style = reading.style
         unit.definitions = bool(heading and re.search(r"definition", heading, re.IGNORECASE))
         self.definitions_open = unit.definitions
         self.section = unit
-        (self.container.children if self.container else self.body).append(unit)
+        self._add_unit(self.container, unit)
         self.findings.saw(line, f"section {num}" + (f" with heading {heading!r}" if heading else ""))
         if remainder:
             found = read_label(remainder)
@@ -244,7 +256,7 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
             return False
         text = self.paragraphs[following[0]].text
         return not (SECTION_MARKER.match(text) or CODE_NUMBER.match(text) or CONTAINER.match(text)
-                    or _CONCLUSION.match(text))
+                    or self._closing_words(text, following[0]))
 
     def _close_section(self) -> None:
         self._close_term()
@@ -254,22 +266,19 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
         self.definitions_open = False
 
     def _labelled(self, label: Label, rest: str, line: int) -> None:
-        self._close_term()
+        if self.pending_term is not None:
+            self._close_term()
         self.in_notes = False
         reading = self._choose_reading(label, line)
-        top_styles = {self.stack[0].reading.style} if self.stack and self.stack[0].reading else set()
+        top = self.stack[0].reading if self.stack else None  # the outermost open label, before placing this one
         parent = self._place(reading, label, line)
         element = child_element(parent, reading)
-        if parent is None and self._opens_new_group(reading, top_styles):
+        if parent is None and self._opens_new_group(reading, top):
             self.findings.guess(line, f"{label.text} starts a new series at the top: a new unnumbered section")
             self._implicit_section(line)
             element = child_element(self.section, reading)
         unit = Unit(element, label.text, None, line, reading=reading)
-        owner = parent or self.section or self.container
-        if owner is None:
-            self.body.append(unit)
-        else:
-            owner.children.append(unit)
+        self._add_unit(parent or self.section or self.container, unit)
         self.stack.append(unit)
         self.findings.saw(line, f"{element} {label.text}")
         nested = read_label(rest)
@@ -292,7 +301,8 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
             unit.definitions = True
             self.definitions_open = True
             text = remainder
-        elif heading is None and _DASHED_HEADING.match(text) and heading_like(_DASHED_HEADING.match(text).group(1)):
+        elif heading is None and _ends_in_dash(text) and _DASHED_HEADING.match(text) and heading_like(
+                _DASHED_HEADING.match(text).group(1)):
             unit.heading = _DASHED_HEADING.match(text).group(1)  # "(h) Prohibition on facial recognition.--" alone
             text = ""
         elif heading and re.match(r"\.?(--|\u2014)", text[len(heading):len(heading) + 3]):
@@ -348,7 +358,14 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
         self._close_section()
         unit = Unit("section", None, None, line, implicit=True)
         self.section = unit
-        (self.container.children if self.container else self.body).append(unit)
+        self._add_unit(self.container, unit)
+
+    def _add_unit(self, owner: Unit | None, unit: Unit) -> None:
+        """Add a unit under its owner, or at the top of the body when it has none."""
+        if owner is None:
+            self.body.append(unit)
+        else:
+            owner.add_child(unit)
 
     # --- result ----------------------------------------------------------------------------------------------------
 
@@ -368,8 +385,15 @@ class Recogniser(FrontMatterReader, NestingReader, DefinitionReader, AmendmentRe
             if run is None:
                 run = Unit("section", None, None, unit.line, implicit=True)
                 grouped.append(run)
-            run.children.append(unit)
+            run.add_child(unit)
         return promote_headings(grouped)
+
+
+def _ends_in_dash(text: str) -> bool:
+    """Tell cheaply whether text can match _DASHED_HEADING, whose dash ends the text (or stands before a final line
+    break): most paragraphs do not, and the pattern would try every character of their first 120."""
+    end = text[-2:]
+    return "-" in end or "\u2014" in end
 
 
 def _container_line(text: str) -> re.Match | None:

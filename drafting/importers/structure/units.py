@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..labels import Reading
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A paragraph inside a unit: plain text, a definition (with its term), a history note or an editor's note."""
 
@@ -15,13 +15,13 @@ class Block:
     line: int
     kind: str = "p"  # p | history | note
     term: str | None = None
-    more_terms: list[str] = field(default_factory=list)  # further terms one definition defines ("A" or "B" means)
+    more_terms: tuple[str, ...] = ()  # further terms one definition defines ("A" or "B" means)
     quoted: list[Unit] | None = None  # the units an amending instruction quotes (AKN mod/quotedStructure)
     quote_marks: tuple[str | None, str | None, str | None] = (None, None, None)  # start, end, inline
     after_quote: str = ""  # words printed after the quotation's closing mark ("; and")
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """A provision being built: element name, printed number, heading, blocks before and after its children."""
 
@@ -31,13 +31,27 @@ class Unit:
     line: int
     reading: Reading | None = None
     blocks: list[Block] = field(default_factory=list)
-    children: list[Unit] = field(default_factory=list)
-    wrap: list[Block] = field(default_factory=list)
+    # most units have neither children nor wrap-up text: these start as one shared empty tuple, made lists by
+    # add_child and add (a text of short list items makes a unit a line, and the garbage collector walks each list)
+    children: list[Unit] | tuple[()] = ()
+    wrap: list[Block] | tuple[()] = ()
     implicit: bool = False
     definitions: bool = False
 
     def add(self, block: Block) -> None:
-        (self.wrap if self.children else self.blocks).append(block)
+        """Add a paragraph: to the unit's own text, or after its children (its wrap-up) once it has any."""
+        if not self.children:
+            self.blocks.append(block)
+        elif self.wrap:
+            self.wrap.append(block)
+        else:
+            self.wrap = [block]
+
+    def add_child(self, unit: Unit) -> None:
+        if self.children:
+            self.children.append(unit)
+        else:
+            self.children = [unit]
 
 
 @dataclass
