@@ -3,9 +3,11 @@ which change it is; choosing another document lists its versions; nothing compla
 
 from __future__ import annotations
 
+import contextlib
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from drafting import services
 from tests.app_fixtures import sample_bytes
@@ -50,6 +52,16 @@ def focused_change(page) -> str | None:
     return page.evaluate("document.activeElement && document.activeElement.getAttribute('data-change')")
 
 
+def focus_reaches(page, change: str) -> str | None:
+    """Wait for the focus to be on a change (a click lands after the page has stopped moving, and its handler runs
+    after the button took the focus on mousedown): the state, never a time; then say where the focus is."""
+    with contextlib.suppress(PlaywrightTimeoutError):  # the assertion that follows says where the focus went
+        page.wait_for_function("change => document.activeElement && "
+                               "document.activeElement.getAttribute('data-change') === change", arg=change,
+                               timeout=5000)
+    return focused_change(page)
+
+
 @pytest.mark.parametrize("view", ["inline", "side-by-side"])
 def test_next_change_moves_focus_and_announces_it(live_server, database, documents, page, page_events, screenshot,
                                                   view):
@@ -66,7 +78,7 @@ def test_next_change_moves_focus_and_announces_it(live_server, database, documen
     next_button.click()
     next_button.click()
 
-    assert focused_change(page) == "2"
+    assert focus_reaches(page, "2") == "2"
     second = page.locator('.redline .entry[data-change="2"]')
     assert second.evaluate("element => element === document.activeElement")
     name = page.locator('.redline nav li[data-change="2"] a').text_content().strip()
@@ -95,19 +107,19 @@ def test_keys_step_forward_and_back_and_stop_at_the_ends(live_server, database, 
     status = page.locator("#change-status")
 
     page.keyboard.press("n")
-    assert focused_change(page) == "1"
+    assert focus_reaches(page, "1") == "1"
     page.keyboard.press("j")
     page.keyboard.press("n")
-    assert focused_change(page) == "3"
+    assert focus_reaches(page, "3") == "3"
     page.keyboard.press("k")
-    assert focused_change(page) == "2"
+    assert focus_reaches(page, "2") == "2"
     page.keyboard.press("p")
     page.keyboard.press("p")
-    assert focused_change(page) == "1"
+    assert focus_reaches(page, "1") == "1"
     assert status.text_content().startswith("There is no earlier change. Change 1 of ")
 
     page.get_by_role("button", name="Previous change").click()
-    assert focused_change(page) == "1"
+    assert focus_reaches(page, "1") == "1"
     # typing in a field is not stepping
     page.locator("#against").focus()
     page.keyboard.press("n")
