@@ -7,11 +7,13 @@ Every text here is written for the test, in the layouts state bills and amending
 
 from __future__ import annotations
 
+import pytest
 from lxml import etree
 
 from drafting.akn import extract_provisions, validate
 from drafting.akn.namespaces import akn, xpath
 from drafting.analysis.engine import evaluate
+from drafting.importers.structure.amendments import is_amending
 from drafting.importers.text import ImportResult, import_text
 from tests.bench_scripts import bench_script
 
@@ -169,6 +171,58 @@ def test_the_next_amending_subsection_of_the_bill_ends_the_quotation():
     result = imported(text)
     assert quoted_paths(result) == {"sec_1__subsec_a": ["(c)"]}
     assert [p.citation for p in extract_provisions(result.root)[0].children] == ["1(a)", "1(b)"]
+
+
+def test_a_duty_to_delete_inside_a_quoted_section_does_not_end_the_quotation():
+    text = lines(
+        "SECTION 1. Chapter 6 of the General Laws is hereby amended by inserting after section 219 the following "
+        "section:-",
+        "Section 220A. (a) No public agency shall use a biometric surveillance system.",
+        "(b) Any information collected in violation of this section shall be deleted not later than 30 days after "
+        "the violation is discovered.",
+        "(c) Any person aggrieved by a violation of this section may bring a civil action.",
+        "SECTION 2. This act shall take effect 90 days after its passage.",
+    )
+    result = imported(text)
+    assert quoted_paths(result) == {"sec_1": ["220A", "220A(a)", "220A(b)", "220A(c)"]}
+    assert tops(result) == [("sec_1", "SECTION 1."), ("sec_2", "SECTION 2.")]
+
+
+def test_a_duty_to_delete_in_an_added_article_is_its_text_not_a_modification():
+    text = "\n".join([
+        "SECTION 1. Chapter 9 of the City Code is amended by adding Article III, to read as follows:",
+        "",
+        "ARTICLE III. SURVEILLANCE TECHNOLOGY OVERSIGHT",
+        "",
+        "\u00a7 9-17 Enforcement.",
+        "(a) Any person injured by a violation of this article may bring a civil action.",
+        "(b) Surveillance data collected in violation of this article shall be deleted",
+        "promptly.",
+        "(c) A City employee who violates this article shall be subject to discipline.",
+        "",
+        "\u00a7 9-18 Construction.",
+        "Nothing in this article shall limit any right under state law.",
+        "",
+        "SECTION 2. This ordinance shall take effect sixty days after its passage.",
+    ]) + "\n"
+    result = imported(text)
+    assert quoted_paths(result)["sec_1"] == [
+        "ARTICLE III", "ARTICLE III(\u00a7 9-17)", "ARTICLE III(\u00a7 9-17)(a)", "ARTICLE III(\u00a7 9-17)(b)",
+        "ARTICLE III(\u00a7 9-17)(c)", "ARTICLE III(\u00a7 9-18)"]
+    assert len(xpath(result.root, "//akn:mod")) == 1
+    assert len(xpath(result.root, "//akn:quotedStructure//akn:mod")) == 0
+
+
+@pytest.mark.parametrize(("text", "amending"), [
+    ("Surveillance data collected in violation of this article shall be deleted promptly.", False),
+    ("A camera may be added to the list only by vote of the council.", False),
+    ("That the Code of Ordinances be amended by adding the following chapter:", True),
+    ("Section 5 of said chapter 6 is hereby amended by striking out the word \u201cmay\u201d.", True),
+    ("Section 12 of chapter 41 of the General Laws is hereby repealed.", True),
+    ("Subsection (c) is deleted.", True),
+])
+def test_a_duty_of_the_law_in_the_passive_is_not_an_amending_instruction(text, amending):
+    assert is_amending(text) is amending
 
 
 def test_the_safeguards_engine_reads_a_moratorium_written_as_an_amendment():

@@ -296,6 +296,34 @@ def test_an_ordinary_document_with_a_long_paragraph_is_left_as_it_is():
     assert cleaned(lines(*rows)) == [*rows, ""]
 
 
+SHORT_RUN_IN = (
+    'Section 1. For the purposes of this act, "remote biometric surveillance system" means any computer software '
+    "that identifies a person at a distance. Section 2. No public agency shall acquire, possess, access or use a "
+    "remote biometric surveillance system. Section 3. The prohibition in section 2 shall remain in effect until the "
+    "general court expressly authorizes a use by a statute."
+)
+
+
+def test_a_short_line_holding_a_chain_of_sections_is_unfolded():
+    assert len(SHORT_RUN_IN) < 1000
+    assert [num for _, num in nums(imported(SHORT_RUN_IN))] == ["Section 1.", "Section 2.", "Section 3."]
+
+
+def test_a_chain_of_sections_after_a_preamble_on_the_same_line_is_unfolded():
+    text = f"WHEREAS, the Council wishes to prevent misuse; NOW, THEREFORE, BE IT ORDAINED: {SHORT_RUN_IN}"
+    assert [num for _, num in nums(imported(text))] == ["Section 1.", "Section 2.", "Section 3."]
+
+
+@pytest.mark.parametrize("line", [
+    "Section 1. An agency may act only as provided under Section 2. It shall report each use.",
+    "Section 1. The terms of Section 2(a) apply. Section 2(a) governs the report.",
+    "Section 1. This act amends chapter 6. Section 3. This act takes effect on passage.",
+])
+def test_a_short_line_with_a_lone_section_reference_is_left_as_it_is(line):
+    rows = [line, "", "Section 2. Effect.", "This act takes effect on passage."]
+    assert cleaned(lines(*rows)) == [*rows, ""]
+
+
 def test_unfold_needs_evidence_of_run_in_text():
     # a long line with one section and no label after a full stop is an ordinary long paragraph
     assert unfold([f"SECTION 1. Policy. {FILLER * 10}"], typical=0) is None

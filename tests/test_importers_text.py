@@ -1069,6 +1069,21 @@ def test_cross_reference_wrapped_to_a_line_start_continues_the_sentence(text, ei
     assert len(provisions(result)) == len({p.num for p in provisions(result)})
 
 
+def test_a_bracketed_label_and_a_comma_after_a_wrapped_reference_word_is_a_reference():
+    result = imported(lines(
+        "SEC. 3. MORATORIUM.",
+        "    (d) Certification.--The moratorium ends on certification by the Attorney General.",
+        "    (e) Considerations.--Before making a certification under subsection",
+        "(d), the Attorney General should ensure that--",
+        "            (1) the technology has been evaluated for accuracy; and",
+        "            (2) guidelines governing its use have been issued.",
+    ))
+
+    assert [p.eId for p in provisions(result)] == [
+        "sec_3", "sec_3__subsec_d", "sec_3__subsec_e", "sec_3__subsec_e__para_1", "sec_3__subsec_e__para_2"]
+    assert "under subsection (d), the Attorney General" in provision(result, "sec_3__subsec_e").text
+
+
 def test_non_breaking_spaces_read_as_spaces():
     result = imported("Sec.\u00a05.\u00a0Retention.\nRecordings shall be deleted after thirty\u00a0days.\n")
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from drafting.errors import TextEncodingError
 
 from .labels import CODE_NUMBER, SECTION_MARKER
-from .layout import RUN_IN_MIN_CHARS, unfold
+from .layout import RUN_IN_MIN_CHARS, opens_section_chain, unfold
 
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"))
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
@@ -410,18 +410,21 @@ def _unfold_run_in(lines: list[SourceLine], removed: list[SourceLine], notes: li
                    regions: list[dict]) -> list[SourceLine]:
     """Read run-in lines (a law copied as one long line, or a page a line, its labels and line numbers inline) back
     into paragraphs separated by blank lines; report the line numbers removed from them (in `regions`)."""
-    if not any(len(line.text) >= RUN_IN_MIN_CHARS for line in lines):
+    # a short line is run-in text only when it holds a chain of sections ("Section 1. … Section 2. …")
+    chains = {index for index, line in enumerate(lines)
+              if len(line.text) < RUN_IN_MIN_CHARS and opens_section_chain(line.text)}
+    if not chains and not any(len(line.text) >= RUN_IN_MIN_CHARS for line in lines):
         return lines
     others = [len(line.text.strip()) for line in lines if 0 < len(line.text.strip()) < RUN_IN_MIN_CHARS]
     typical = statistics.median(others) if len(others) >= 3 else 0.0
     result: list[SourceLine] = []
     block: list[SourceLine] = []  # consecutive long lines, and the blank lines between them
-    for line in [*lines, SourceLine(0, "x")]:
+    for index, line in enumerate([*lines, SourceLine(0, "x")]):
         # a line goes on a block of run-in lines when it is long too, or when the block's last long line stops
         # mid-sentence (the last page of a law copied a page a line may be short)
         last = _last_text(block) if block else ""
         goes_on = line.number and len(last) >= _RUN_IN_NEIGHBOUR and not _ENDS_SENTENCE.search(last)
-        if len(line.text) >= _RUN_IN_NEIGHBOUR or (block and not line.text.strip()) or goes_on:
+        if len(line.text) >= _RUN_IN_NEIGHBOUR or index in chains or (block and not line.text.strip()) or goes_on:
             block.append(line)
             continue
         if block:

@@ -335,6 +335,28 @@ def _section_chains(candidates: list[Candidate]) -> set[int]:
     return accepted
 
 
+# two section markers on a line: the cheap test before `opens_section_chain`
+_SECTION_MARKS = re.compile(r"(?<![\w])(?:SECTION|Section|SEC\.|Sec\.|\u00a7{1,2})\s*[0-9].*?"
+                            r"(?<![\w])(?:SECTION|Section|SEC\.|Sec\.|\u00a7{1,2})\s*[0-9]")
+
+
+def opens_section_chain(line: str) -> bool:
+    """Tell whether the first section marker of a line that may open a section ("Section 1.", after the preamble
+    when one comes first) is continued by one on the same line ("… Section 2. …"): a law pasted as one line, at any
+    length. A lone cross-reference ("under section 2.", "Section 2(a)") continues no chain."""
+    if not _SECTION_MARKS.search(line):
+        return False
+    level = [candidate for candidate in lex(line) if candidate.kind == "section" and candidate.boundary]
+    if not level:
+        return False
+    accepted = _section_chains(level)
+    opening = _section_key(level[0])
+    if 0 not in accepted or opening is None:
+        return False
+    series, number, _ = opening
+    return any((_section_key(level[index]) or (None, None))[:2] == (series, number + 1) for index in accepted)
+
+
 @dataclass
 class _Level:
     """A level open on the stack: its reading, its candidate, and whether it was continued or holds a level."""
@@ -516,12 +538,13 @@ def unfold(lines: list[str], *, typical: float) -> Unfolding | None:
     """Read consecutive run-in lines (a page each, or the whole law on one) back into paragraphs, or return None
     when they are not run-in text. The lines are read as one text, so that a unit may go on from one to the next.
 
-    The evidence, with one line of at least RUN_IN_MIN_CHARS characters, is units that start inside a line (one is
+    The evidence, with one line of at least RUN_IN_MIN_CHARS characters or one that opens a chain of sections
+    (`opens_section_chain`), is units that start inside a line (one is
     enough): printed line numbers run into the lines and a unit; a second section; two labelled units that each
     follow a full stop (a list run into a sentence follows ";" or ","); four or more labelled units, with a line at
     least five times longer than the document's `typical` line (the median length of its ordinary lines; 0 when it
     has too few to tell)."""
-    if max(map(len, lines), default=0) < RUN_IN_MIN_CHARS:
+    if max(map(len, lines), default=0) < RUN_IN_MIN_CHARS and not any(map(opens_section_chain, lines)):
         return None
     marks = tuple((index, match.group()) for index, line in enumerate(lines) for match in _PAGE_MARK.finditer(line))
     if marks:

@@ -117,8 +117,10 @@ _FIELD = re.compile(r"^[A-Z][A-Za-z .']{1,30}:\s")
 def _continues(previous: str, text: str) -> bool:
     """Tell whether a line continues the previous one (a soft line break inside a sentence)."""
     if starts_structure(text):
-        # "… approved under section" / "2.128.030 of this chapter": a cross-reference wrapped onto a new line
-        return _ends_with_reference_word(previous) and _lowercase_after_label(text)
+        # "… approved under section" / "2.128.030 of this chapter", "… under subsection" / "(d), the Attorney
+        # General …": a cross-reference wrapped onto a new line
+        return _ends_with_reference_word(previous) and (_lowercase_after_label(text)
+                                                        or bool(_BRACKETED_REFERENCE.match(text)))
     if _FIELD.match(text):
         return False
     if only_labels(previous):
@@ -152,6 +154,10 @@ def _caps_wrapped(previous: str) -> bool:
     """Tell whether a paragraph in capitals stops where its title or formula was wrapped (looking at its end)."""
     return bool(_CAPS_WRAPPED_WORD.search(previous[-16:])
                 or (len(previous) <= 300 and _CAPS_WRAPPED_LINE.match(previous)))
+
+
+# a bracketed label directly followed by a comma is a reference in a sentence, not a unit's label: "(d), the …"
+_BRACKETED_REFERENCE = re.compile(r"\s*(?:\((?:[0-9]{1,3}[A-Za-z]?|[A-Za-z]{1,5})\))+,")
 
 
 def _lowercase_after_label(text: str) -> bool:

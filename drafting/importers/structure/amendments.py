@@ -22,10 +22,14 @@ from ..paragraphs import Paragraph
 from .units import Block, Findings, Unit
 
 # the words of an amending instruction ("is hereby amended", "by inserting", "striking out", "to read as follows"); a
-# provision that merely mentions an amended law ("chapter 30A, as amended, applies to the following:-") is not one
+# provision that merely mentions an amended law ("chapter 30A, as amended, applies to the following:-") is not one,
+# nor a duty of the law itself ("data collected in violation shall be deleted", "may be added to the list")
 AMENDING_WORDS = re.compile(
-    r"\b(is|are|be|been) (hereby )?(further )?(amended|inserted|added|substituted|repealed|struck|stricken"
+    r"\b(is|are|been) (hereby )?(further )?(amended|inserted|added|substituted|repealed|struck|stricken"
     r"|rewritten|renumbered|deleted)\b"
+    r"|\bbe (hereby )?(further )?(amended|repealed|rewritten|renumbered)\b"
+    r"|(?<!shall )(?<!may )(?<!must )(?<!will )(?<!should )(?<!would )(?<!can )(?<!not )"
+    r"\bbe (hereby )?(further )?(inserted|added|substituted|struck|stricken|deleted)\b"
     r"|\bby (inserting|striking|adding|substituting|replacing|deleting|amending|renumbering|redesignating)\b"
     r"|\b(to read as follows|amend(ed)? as follows|amend(ed)? (the|said|this) \w+(\s\w+)? by)\b"
     r"|\b(insert|add|strike|substitute)\b[^.;:]{0,80}\bthe following\b",
