@@ -233,6 +233,9 @@ class _Document:
         self._terms_about: dict[str, bool] = {}
         self.broad_exception = re.compile(rubric.patterns["broad_exception"], re.IGNORECASE)
         self.defining = {c.norm.bearer: c for c in self.clauses if c.norm.kind == DEFINITION_KIND}
+        self._clauses_at: dict[str, list[Clause]] = {}
+        for clause in self.clauses:
+            self._clauses_at.setdefault(clause.provision.eId, []).append(clause)
         self.bans = [c for c in self.clauses if self._is_ban(c)]
         # the provisions whose clauses set a fixed time, and the sections that set a recurring one
         self.timed = {c.provision.eId for c in self.clauses
@@ -241,7 +244,7 @@ class _Document:
                                   if c.norm.time is not None and c.norm.time.kind == PERIODIC_TIME}
         self.ban_eids = {c.provision.eId for c in self.bans}
         self.ban_citations = _cited_with_ancestors(c.provision.citation for c in self.bans)
-        self._subtrees: dict[int, str] = {}
+        self._subtrees: dict = {}
         self._times: dict[int, bool] = {}
 
     def subtree(self, provision: Provision) -> str:
@@ -280,7 +283,22 @@ class _Document:
         """A clause with the rest of its provision's own words (a proviso read as a clause of its own) and the text
         of its subdivisions (no definitions)."""
         own = "" if clause.norm.lead_in else clause.provision.text  # an item's own words are in the clause
-        return f"{clause.text} {own} {self.subtree(self.whole(clause))}"
+        # joined as sentences, so that a test read sentence by sentence never runs from one into the next; the
+        # subdivisions as their clauses read them, each item with its lead-in ("Nothing … shall be construed to (1)
+        # preempt …" is one sentence, not a bare "to preempt …")
+        return ". ".join(part for part in (clause.text, own, self.clauses_under(self.whole(clause))) if part)
+
+    def clauses_under(self, provision: Provision) -> str:
+        """The words of the clauses read in a provision's subdivisions, each as a sentence (cached)."""
+        key = ("clauses", id(provision))
+        if key not in self._subtrees:
+            inside = [p.eId for p in provision.walk() if p is not provision]  # in document order
+            texts = dict.fromkeys(c.text for c in self.clauses_by_eid(inside))
+            self._subtrees[key] = ". ".join(texts)
+        return self._subtrees[key]
+
+    def clauses_by_eid(self, eids: list) -> list[Clause]:
+        return [c for eId in eids for c in self._clauses_at.get(eId, ())]
 
     def scope_text(self, clause: Clause) -> str:
         """A clause with the definitions of its terms and the text of its provision's subdivisions."""
@@ -422,6 +440,9 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
             continue
         if skip_acts & set(norm.actions):
             continue
+        if "institutional_bearer" in rule and re.search(rule["institutional_bearer"], norm.bearer, re.IGNORECASE) \
+                and not _PERSONAL.search(norm.bearer):
+            continue
         if rule.get("not_the_ban") and clause.provision.eId in document.ban_eids and not {"contract", "fund"} & set(
                 norm.actions):
             continue
@@ -521,6 +542,8 @@ def _found(document: _Document, safeguard: Safeguard, status: str, clauses: list
                    tuple(c.norm for c in clauses))
 
 
+_PERSONAL = re.compile(r"\b(officers?|employees?|officials?|persons?|individuals?|members?|agents?|personnel|staff)\b",
+                       re.IGNORECASE)
 _PARTS = re.compile(r"(?<=[.;])\s+")
 _DISCLOSURE = re.compile(r"\b(report\w*|disclos\w*|complain\w*|communicat\w*|provid\w* information|testif\w*)\b"
                          r"[^.;]{0,120}?\bto\b(?P<to>(?:[^.]|\.(?=\S))(?:[^.]|\.(?=\S)){0,400})", re.IGNORECASE)
