@@ -12,7 +12,10 @@ Every decision is a named rule over visible text; no model decides a finding.
 
 from __future__ import annotations
 
+import functools
 import re
+import re._constants as re_constants
+import re._parser as re_parser
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -143,6 +146,10 @@ class Clause:
     @property
     def full(self) -> str:
         return self.norm.text
+
+    @functools.cached_property
+    def lowered(self) -> str:
+        return self.norm.text.lower()
 
 
 def definitions(root: etree._Element) -> dict[str, str]:
@@ -410,6 +417,56 @@ class _CompiledRule:
     also: tuple[re.Pattern, ...]
     weak_match: re.Pattern | None
     exclude: re.Pattern | None
+    # the words one of which must stand in a clause (lower case) for `match` / `weak_match` to find anything, read
+    # off the expressions themselves; None when an expression can start otherwise
+    match_gate: tuple[str, ...] | None = None
+    weak_gate: tuple[str, ...] | None = None
+
+
+def _literal_starts(pattern: str) -> tuple[str, ...] | None:
+    """Words one of which every match of a case-insensitive expression must contain (lower case), read off the
+    expression: for "(shall|may) not be (admitted|received) in evidence" the words ("in evidence",); for an
+    alternation, the words of each branch together. None when some match needs no fixed word. A clause that holds
+    none of them cannot match, so the expression need not run over it."""
+    try:
+        parsed = re_parser.parse(pattern, re.IGNORECASE)
+    except re.error:
+        return None
+    words = _required(list(parsed))
+    return tuple(sorted(words)) if words else None
+
+
+def _required(items: list) -> set[str] | None:
+    """The most selective set of words one of which a sequence of parsed items must contain (the set whose shortest
+    word is longest), or None."""
+    options: list[set[str]] = []
+    word: list[str] = []
+    for op, value in [*items, (None, None)]:
+        if op is re_constants.LITERAL:
+            word.append(chr(value).lower())
+            continue
+        if word:
+            options.append({"".join(word)})
+            word = []
+        if op is re_constants.SUBPATTERN:
+            found = _required(list(value[-1]))
+        elif op is re_constants.BRANCH:
+            found = set()
+            for branch in value[1]:
+                inner = _required(list(branch))
+                if not inner:
+                    found = None
+                    break
+                found |= inner
+        elif op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT) and value[0] >= 1:
+            found = _required(list(value[2]))
+        else:
+            found = None
+        if found:
+            options.append(found)
+    if not options:
+        return None
+    return max(options, key=lambda words: (min(map(len, words)), -len(words)))
 
 
 _COMPILED: dict[str, _CompiledRule] = {}
@@ -419,12 +476,19 @@ def _compiled(safeguard: Safeguard) -> _CompiledRule:
     found = _COMPILED.get(safeguard.id)
     if found is None:
         rule = safeguard.rule
-        found = _CompiledRule(_any_of(rule.get("match", [])), _any_of(rule.get("negated_by", [])),
-                              tuple(_any_of(group) for group in rule.get("also", [])),
-                              _any_of([pattern for pattern, _ in rule.get("weak_match", [])]),
-                              _any_of(rule.get("exclude", [])))
+        match = _any_of(rule.get("match", []))
+        weak_match = _any_of([pattern for pattern, _ in rule.get("weak_match", [])])
+        found = _CompiledRule(match, _any_of(rule.get("negated_by", [])),
+                              tuple(_any_of(group) for group in rule.get("also", [])), weak_match,
+                              _any_of(rule.get("exclude", [])),
+                              _literal_starts(match.pattern) if match else None,
+                              _literal_starts(weak_match.pattern) if weak_match else None)
         _COMPILED[safeguard.id] = found
     return found
+
+
+def _may_hold(lowered: str, gate: tuple[str, ...] | None) -> bool:
+    return gate is None or any(word in lowered for word in gate)
 
 
 def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
@@ -448,8 +512,11 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
             continue
         if _FUTURE_LAW.match(norm.bearer) and not rule.get("future_law"):
             continue  # what a future statute must say ("a statute authorizing use shall require …") is not law now
-        if (compiled.match is None or not compiled.match.search(text)) and not acts & set(norm.actions):
-            weakly = compiled.weak_match is not None and compiled.weak_match.search(text) and next(
+        lowered = clause.lowered
+        matched = compiled.match is not None and _may_hold(lowered, compiled.match_gate) and compiled.match.search(text)
+        if not matched and not acts & set(norm.actions):
+            weakly = compiled.weak_match is not None and _may_hold(lowered, compiled.weak_gate) and \
+                compiled.weak_match.search(text) and next(
                 ((p, why) for p, why in rule["weak_match"] if re.search(p, text, re.IGNORECASE)), None)
             if weakly:
                 candidates.append((_RANK[WEAK], _preference(rule, clause), clause, weakly[1],
