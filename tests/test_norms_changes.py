@@ -64,6 +64,8 @@ def test_a_defined_bearer_narrows_when_its_definition_narrows():
     ("no law enforcement agency", PART),
     ("every state agency", PART),
     ("the Corliss Landing Police Department, including its sworn officers", ONE),
+    ("the Millbrook Police Department and its sworn officers and civilian employees", ONE),
+    ("the Ridgewater Police Department, the Office of the City Marshal and the Harbor Patrol Unit", PART),
     ("the department of state police, every sheriff's office and any other agency of a political subdivision whose "
      "principal function is the enforcement of criminal law", PART),
     ("the attorney general", None),

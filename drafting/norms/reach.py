@@ -31,6 +31,8 @@ _EVERY_POLICE_BODY = re.compile(r"\b(all|any|every|each|no)\b[^.;]{0,30}\b(law e
                                 r"law enforcement (agencies|officers)|police departments", re.IGNORECASE)
 _ONE_LEVEL_PART = re.compile(r"\b(state|executive|federal|county|municipal) (law enforcement )?agenc", re.IGNORECASE)
 _ONE_BODY = re.compile(r"\b(the|a) (department|bureau|division|office|agency)\b", re.IGNORECASE)
+_BODIES = re.compile(r"\b(agenc(y|ies)|departments?|offices?|bureaus?|divisions?|units?|patrols?|forces?|"
+                     r"authorit(y|ies)|commissions?)\b", re.IGNORECASE)
 _INCLUDING = re.compile(r"\bincluding\b", re.IGNORECASE)
 _ANY = re.compile(r"\b(any|every|each|all)\b", re.IGNORECASE)
 # "… of the commonwealth, but not a city, town or other political subdivision": one level of government only
@@ -57,7 +59,8 @@ def reach(words: str) -> str | None:
     if policing:  # the police: all or several police bodies are part of government, one alone is one body
         including = _INCLUDING.search(words)
         named = words[:including.start()] if including else words  # what it includes are parts of those named
-        several = len(_KINDS_OF_BODY.findall(named)) >= 2 or _ANY.search(named)
+        # bodies, not their people: "the police department and its officers and employees" is one body
+        several = len(_BODIES.findall(named)) >= 2 or _ANY.search(named)
         return PART if _EVERY_POLICE_BODY.search(named) or several else ONE
     if _ONE_LEVEL_PART.search(words) or _LEVEL_ONLY.search(words):
         return PART
