@@ -77,6 +77,21 @@ def create_user_with_password(
     return name, password
 
 
+@pytest.fixture
+def library(database: Database) -> Database:
+    """The sample documents, stored (a test module may define its own `library`)."""
+    services.seed(database)
+    return database
+
+
+@pytest.fixture
+def signed_in(live_server: str, library: Database, page):
+    """A page signed in as a drafter, over the sample library."""
+    name, password = create_user_with_password(library)
+    sign_in_browser(page, live_server, name, password)
+    return page
+
+
 # --- the browser ------------------------------------------------------------------------------------------------
 
 

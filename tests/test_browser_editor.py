@@ -16,20 +16,6 @@ BAN = ("A public agency or public official {modal} obtain, retain, access or use
        "or any information derived from it.")
 
 
-@pytest.fixture
-def library(database):
-    """The sample documents and a drafter who can sign in."""
-    services.seed(database)
-    return database
-
-
-@pytest.fixture
-def signed_in(live_server, library, page):
-    name, password = create_user_with_password(library)
-    sign_in_browser(page, live_server, name, password)
-    return page
-
-
 def create_bill(page, live_server, title="Statewide Biometric Moratorium") -> int:
     """Create a bill from the template through the library page; return its id."""
     page.goto(f"{live_server}/")

@@ -7,25 +7,11 @@ from __future__ import annotations
 import pytest
 
 from drafting import services
-from tests.browser_support import create_user_with_password, sign_in_browser
 from tests.test_browser_quoted_editor import retype_words
 
 pytestmark = pytest.mark.browser
 
 HOSTILE = "<img src=x onerror=alert(1)>{{7*7}}"
-
-
-@pytest.fixture
-def library(database):
-    services.seed(database)
-    return database
-
-
-@pytest.fixture
-def drafter(live_server, library, page):
-    name, password = create_user_with_password(library)
-    sign_in_browser(page, live_server, name, password)
-    return page
 
 
 def bill_id(library) -> int:
@@ -63,9 +49,9 @@ def stored_kind(live_server, page, document_id: int, eid: str) -> str:
     return kind
 
 
-def test_drafter_reads_an_edited_provision_and_sees_the_new_reading(live_server, drafter, library, page_events,
+def test_drafter_reads_an_edited_provision_and_sees_the_new_reading(live_server, signed_in, library, page_events,
                                                                     screenshot):
-    page = drafter
+    page = signed_in
     document_id = bill_id(library)
     open_editor(page, live_server, document_id)
     assert stored_kind(live_server, page, document_id, "sec_8__subsec_b") == "prohibition"
@@ -105,9 +91,9 @@ def test_drafter_reads_an_edited_provision_and_sees_the_new_reading(live_server,
     assert page_events.console_errors == [] and page_events.dialogs == []
 
 
-def test_the_reading_is_asked_for_by_keyboard_and_reads_items_with_their_lead_in(live_server, drafter, library,
+def test_the_reading_is_asked_for_by_keyboard_and_reads_items_with_their_lead_in(live_server, signed_in, library,
                                                                                   page_events):
-    page = drafter
+    page = signed_in
     open_editor(page, live_server, bill_id(library))
     # from the text of 2(a)(1), Shift+Tab reaches the button of its line, and Enter asks for the reading
     page.locator("#p-sec_2__subsec_a__para_1 > p.text").click()
@@ -139,8 +125,8 @@ def test_the_reading_is_asked_for_by_keyboard_and_reads_items_with_their_lead_in
     assert page_events.console_errors == []
 
 
-def test_document_text_in_a_reading_is_shown_as_text(live_server, drafter, library, page_events):
-    page = drafter
+def test_document_text_in_a_reading_is_shown_as_text(live_server, signed_in, library, page_events):
+    page = signed_in
     open_editor(page, live_server, bill_id(library))
     retype_words(page, page.locator("#p-sec_8__subsec_b > p.text"), "indemnified", f"indemnified {HOSTILE}")
     toggle(page, "sec_8__subsec_b").click()
@@ -150,8 +136,8 @@ def test_document_text_in_a_reading_is_shown_as_text(live_server, drafter, libra
     assert page_events.dialogs == [] and page_events.console_errors == []
 
 
-def test_a_reading_fits_a_400_px_screen(live_server, drafter, library, page_events, screenshot):
-    page = drafter
+def test_a_reading_fits_a_400_px_screen(live_server, signed_in, library, page_events, screenshot):
+    page = signed_in
     page.set_viewport_size({"width": 400, "height": 800})
     open_editor(page, live_server, bill_id(library))
     button = toggle(page, "sec_5__subsec_a__para_3")
