@@ -13,7 +13,7 @@ from lxml import etree
 
 from drafting.akn import content_hash, extract_provisions, read_identification, serialize
 from drafting.akn.provisions import Provision
-from drafting.norms.changes import norm_changes
+from drafting.norms.changes import norm_changes, touches_norms
 
 from .align import Aligner, Match, Node
 from .changes import defined_meanings, defined_term_changes, label_changes
@@ -89,6 +89,8 @@ class _Builder:
     def _labels(self, diff: Diff, heading_diff: Diff, old_text: str, new_text: str) -> tuple[str, ...]:
         """The change labels of a pair: what the word diff shows, then what the edit did to its norms."""
         labels = label_changes(diff, heading_diff)
+        if not touches_norms(" ".join(words for op, words in diff if op != EQUAL)):
+            return labels  # the edit changed no word a norm is made of: its norms are as they were
         return (*labels, *(label for label in norm_changes(old_text, new_text, self.old_terms, self.new_terms)
                           if label not in labels))
 

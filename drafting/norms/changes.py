@@ -18,6 +18,7 @@ with no partner add nothing here (the word diff shows them).
 
 from __future__ import annotations
 
+from . import vocabulary as v
 from .reach import ORDER, bearer_reach
 from .reader import read_clause
 from .records import (
@@ -48,12 +49,44 @@ LABELS = ("modal-weakened", "modal-strengthened", "bearer-narrowed", "bearer-wid
           "exception-removed", "right-of-action-limited")
 
 
+# the words a norm is made of: an edit that changes none of them (a name, a description) leaves the norms as they
+# were, and the reader need not read either version (a long provision costs it time)
+_NORM_WORDS = frozenset(
+    word
+    for phrases in (v.BINDING_MODALS, v.PERMISSIVE_MODALS, v.RECOMMENDING_MODALS, v.NEGATORS, v.NEGATIVE_DETERMINERS,
+                    v.EXCEPTION_MARKERS, v.PROVISO_MARKERS, v.CONDITION_MARKERS, v.TIME_UNITS, v.DEADLINE_WORDS,
+                    v.NUMBER_WORDS, v.DUTY_PHRASES, v.ENCOURAGING_PHRASES, v.DISCOURAGING_PHRASES,
+                    v.PROHIBITION_DECLARATIONS, v.RIGHT_PHRASES, v.PENALTY_PHRASES, v.POLICY_DECLARATIONS,
+                    v.REQUESTING_PHRASES, v.ENDEAVOUR_PHRASES, v.CLASS_QUALIFIERS, v.LIMITING_QUALIFIERS,
+                    v.IMMEDIATE_PHRASES, v.VAGUE_TIME_PHRASES,
+                    *v.NORM_ACTIONS.values())
+    for phrase in phrases for word in phrase.lower().split()
+) - {"the", "of", "and", "or", "to", "as", "in", "on", "by", "for", "with", "a", "an", "be", "is", "are", "that",
+     "this", "which", "at", "from", "such", "its", "their", "it", "than", "so", "far", "soon", "after", "other"} | {
+    "agency", "agencies", "department", "departments", "police", "official", "officials", "employee", "employees",
+    "entity", "entities", "person", "persons", "body", "bodies", "city", "town", "county", "state"}
+
+
+def touches_norms(changed_words: str) -> bool:
+    """Whether the words an edit deleted or inserted include any a norm is made of (a modal, a negator, an act, a
+    time, an exception or a condition marker, a number, a public body) or a figure."""
+    words = changed_words.lower().replace(",", " ").split()
+    return any(word.strip(".;:()\"'") in _NORM_WORDS or any(c.isdigit() for c in word) for word in words)
+
+
+# a sentence longer than this is not a clause a drafter wrote (a run of words, a table flattened): its norms are
+# not read for the labels, which keeps a redline's cost bounded by its size
+MAX_SENTENCE = 4000
+
+
 def read_text(text: str) -> list[Norm]:
     """The norms of a provision's text, sentence by sentence (its operative clauses only)."""
-    found = []
-    for sentence in _sentences(text):
-        found.extend(norm for norm in read_clause(sentence) if norm.kind in _FAMILY)
-    return found
+    return _read_sentences(_sentences(text))
+
+
+def _read_sentences(sentences: list[str]) -> list[Norm]:
+    return [norm for sentence in sentences if len(sentence) <= MAX_SENTENCE
+            for norm in read_clause(sentence) if norm.kind in _FAMILY]
 
 
 def _sentences(text: str) -> list[str]:
@@ -111,7 +144,12 @@ def norm_changes(old_text: str, new_text: str, old_terms: dict[str, str] | None 
         if label not in labels:
             labels.append(label)
 
-    for old, new in _pairs(read_text(old_text), read_text(new_text)):
+    # only the sentences the edit changed are read: a sentence in both versions has the same norms in both
+    old_sentences, new_sentences = _sentences(old_text), _sentences(new_text)
+    kept = set(old_sentences) & set(new_sentences)
+    old_norms = _read_sentences([sentence for sentence in old_sentences if sentence not in kept])
+    new_norms = _read_sentences([sentence for sentence in new_sentences if sentence not in kept])
+    for old, new in _pairs(old_norms, new_norms):
         if old.kind in _BINDING and new.kind in _NOT_BINDING:
             add("modal-weakened")
         elif old.kind in _NOT_BINDING and new.kind in _BINDING:
