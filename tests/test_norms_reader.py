@@ -236,7 +236,7 @@ CASES = [
      {"time": {"kind": "deadline", "amount": 30, "unit": "day", "anchor": "the hearing"}}),
     ("within a reasonable time", "The agency shall respond within a reasonable time.",
      {"time": {"kind": "vague"}}),
-    ("forthwith", "The agency shall report forthwith.", {"kind": "reporting-duty", "time": {"kind": "immediate"}}),
+    ("forthwith", "The agency shall report forthwith.", {"kind": "reporting-duty", "time": {"kind": "vague"}}),
     # not norms, or not the norm the words suggest
     ("a finding", "The council finds that face surveillance threatens civil liberties.",
      {"kind": "none", "construction": "no-deontic-words", "negated": False}),
@@ -468,7 +468,7 @@ TIMES = [
     ("on 31 December 2028", {"kind": "date", "date": "2028-12-31"}),
     ("at least 60 days before the hearing", {"kind": "deadline", "relation": "at least … before", "amount": 60}),
     ("immediately", {"kind": "immediate"}),
-    ("forthwith", {"kind": "immediate"}),
+    ("forthwith", {"kind": "vague"}),
     ("promptly", {"kind": "vague"}),
     ("as soon as practicable", {"kind": "vague"}),
     ("within a reasonable time", {"kind": "vague", "amount": None}),

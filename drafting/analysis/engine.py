@@ -208,8 +208,8 @@ _SURVEILLANCE_ACTS = frozenset({"acquire", "possess", "retain", "access", "use",
 _OTHER_ACTS = frozenset({"admit-as-evidence", "retaliate", "fund", "report", "disclose", "delete", "sue"})
 _HOLDING_ACTS = frozenset({"acquire", "possess", "retain", "access", "use"})
 _DENIABLE = frozenset({RIGHT_OF_ACTION_KIND, PERMISSION_KIND})
-_HORTATORY_BANS = frozenset({"x-should-not", "no-x-should", "policy-that-x-not", "x-is-discouraged-from",
-                             "shall-endeavor"})
+_HORTATORY_BANS = frozenset({"x-should-not", "no-x-should", "policy-that-x-not", "request-that-x-not",
+                             "x-is-discouraged-from", "shall-endeavor"})
 _NON_BINDING = frozenset({PERMISSION_KIND, RECOMMENDATION_KIND})
 _FIXED_TIMES = frozenset({DEADLINE_TIME, IMMEDIATE_TIME})
 _OFF_TOPIC = re.compile(r"\b(retaliat\w*|evidence|inadmissible|discipline|preempt\w*|construed|grants?|funds|"
@@ -250,7 +250,9 @@ class _Document:
         self.periodic_sections = {self.sections.get(c.provision.eId or "") for c in self.clauses
                                   if c.norm.time is not None and c.norm.time.kind == PERIODIC_TIME}
         self.ban_eids = {c.provision.eId for c in self.bans}
-        self.ban_citations = _cited_with_ancestors(c.provision.citation for c in self.bans)
+        # cited as the law cites them ("11-43(a)", not "ARTICLE IV(§ 11-43)(a)"), as references name them
+        self.ban_citations = _cited_with_ancestors(
+            {*(c.provision.citation for c in self.bans), *(self.citations.get(c.provision.eId, "") for c in self.bans)})
         self._subtrees: dict = {}
         self._times: dict[int, bool] = {}
 
@@ -567,8 +569,9 @@ def _statement_rule(document: _Document, safeguard: Safeguard) -> Finding:
                     break
         if status == PRESENT and "channels" in rule and _recipients(document.section_text(clause)) == 1:
             status, reason, fired = WEAK, rule["channels"], "channels"
-        if rule.get("periodic") and not document.periodic(clause):
-            continue
+        irregular = rule.get("periodic") and not document.periodic(clause)
+        if status == PRESENT and irregular:  # a report made once, not regularly, supplies part of it
+            status, reason, fired = WEAK, "a single report, not a regular one", "periodic"
         if status == PRESENT and "deadline" in rule and not document.fixed_time(clause):
             status, reason, fired = WEAK, rule["deadline"], "deadline"
         if status == PRESENT and "limited" in rule and (any(q.kind == CLASS for q in norm.qualifiers) or (
@@ -834,7 +837,7 @@ def _third_party_rule(document: _Document, safeguard: Safeguard) -> Finding:
         own = document.own_scope(clause)
         carve = next(((p, why) for p, why in rule.get("weak_if", []) if re.search(p, own, re.IGNORECASE)), None)
         elsewhere = next((c for p, why in rule.get("weak_anywhere", []) for c in document.clauses
-                          if re.search(p, c.text, re.IGNORECASE)), None)
+                          if c.norm.kind != DEFINITION_KIND and re.search(p, c.text, re.IGNORECASE)), None)
         if carve is not None:
             return _found(document, safeguard, WEAK, [clause], carve[1], "scope-third-party/weak_if")
         if elsewhere is not None:
@@ -891,26 +894,33 @@ def _lifting_rule(document: _Document, safeguard: Safeguard) -> Finding:
     if not document.bans:
         return _absent(safeguard, "no provision prohibits biometric surveillance")
     rule = safeguard.rule
-    lifting, about_ban, legislative, executive, dated = (
-        re.compile(rule[key], re.IGNORECASE) for key in ("lifting", "about_ban", "legislative", "executive", "dated"))
+    lifting, about_ban, legislative, executive, dated, extension = (
+        re.compile(rule[key], re.IGNORECASE)
+        for key in ("lifting", "about_ban", "legislative", "executive", "dated", "extension"))
     routes: dict[str, Clause] = {}
+    # a term the ban uses may carry its end ("during the moratorium period", defined as ending on the earlier of …)
+    ban_words = " ".join(c.lowered for c in document.bans)
     for clause in document.clauses:
         norm = clause.norm
-        if norm.kind in (DEFINITION_KIND, EXCEPTION_KIND, SAFE_HARBOUR_KIND) or norm.construction in _CONSTRUING:
+        if norm.kind == DEFINITION_KIND and norm.bearer and norm.bearer in ban_words:
+            pass
+        elif norm.kind in (DEFINITION_KIND, EXCEPTION_KIND, SAFE_HARBOUR_KIND) or norm.construction in _CONSTRUING:
             continue  # definitions, exceptions and rules of construction ("nothing … shall preempt") end nothing
         ends = norm.time is not None and norm.time.kind == SUNSET_TIME
         found = lifting.search(clause.text)
         if not (ends or found):
             continue
         if not (clause.provision.eId in document.ban_eids or _names_a_ban(document, clause)
-                or about_ban.search(clause.text)):
+                or about_ban.search(clause.text) or norm.kind == DEFINITION_KIND):
             continue
         if norm.bearer.startswith("no ") and norm.kind == PROHIBITION_KIND and executive.search(norm.bearer):
             continue  # "no regulation, executive order or policy shall end those prohibitions": routes shut
-        words = norm.time.words if ends else clause.text[found.start():]
+        # the words after until / unless / only by, and the time the reader parsed ("until the earlier of …")
+        words = " ".join(part for part in (norm.time.words if ends else "",
+                                           clause.text[found.start():] if found else "") if part)
         if ends and norm.time.date:
             routes.setdefault("date", clause)
-        if legislative.search(words):
+        if legislative.search(words) and not extension.search(words):
             routes.setdefault("legislative", clause)
         if executive.search(words):
             routes.setdefault("executive", clause)

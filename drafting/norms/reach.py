@@ -36,9 +36,9 @@ _BODIES = re.compile(r"\b(agenc(y|ies)|departments?|offices?|bureaus?|divisions?
 _INCLUDING = re.compile(r"\bincluding\b", re.IGNORECASE)
 _ANY = re.compile(r"\b(any|every|each|all)\b", re.IGNORECASE)
 # "… of the commonwealth, but not a city, town or other political subdivision": one level of government only
-_LEVEL_ONLY = re.compile(r"\b(does not include|shall not include|excluding|except|but not|other than)\b[^.;]{0,80}"
-                         r"\b(cit(y|ies)|towns?|count(y|ies)|political subdivisions?|municipalit(y|ies)|local)\b",
-                         re.IGNORECASE)
+_LEVEL_ONLY = re.compile(r"\b(does not include|shall not include|excludes?|excluding|except|but not|other than)\b"
+                         r"[^.;]{0,80}\b(cit(y|ies)|towns?|count(y|ies)|political subdivisions?|municipalit(y|ies)|"
+                         r"local)\b", re.IGNORECASE)
 _DEFINING = re.compile(r"\s*(,|means|includes|shall mean|shall include|has the meaning)?\s*", re.IGNORECASE)
 _DEFINITION_END = re.compile(r"\.\s+(?=[\"“(A-Z])|;\s+(?:\([a-z0-9]+\)\s*)?(?=[\"“])|[.;]\s*$")
 _DETERMINED = r"(?:^|(?<!\bof )\b(?:no|any|every|each|a|an|the|all|neither|nor|or|and)\s+)(?:other\s+)?"

@@ -27,7 +27,8 @@ discretion, knowingly, to the extent practicable) and the time (drafting/norms/t
 - permission: x-may, x-is-authorized-to, x-need-not (negated: a duty released), enforcement-by-official (an official
   or public body may sue: public enforcement, not a private right)
 - recommendation: x-should, x-should-not, no-x-should, x-is-encouraged-to, x-is-discouraged-from, shall-endeavor,
-  policy-that-x, policy-that-x-not
+  policy-that-x, policy-that-x-not, request-that-x, request-that-x-not ("the Council requests the Manager to direct
+  every department not to acquire …": the acts and bearer of the "(not) to" it wraps)
 - exception: x-shall-not-prohibit ("Section 2 shall not prohibit: …"), nothing-shall-prohibit ("Nothing in this
   section shall prohibit / be construed to prohibit …"), x-does-not-prohibit, x-does-not-apply
 - safe-harbour: x-shall-not-be-in-violation ("… shall not be in violation of this act if it did not request …"),
@@ -111,6 +112,7 @@ _MODAL = rf"\b(?:{_bare(_MODALS)})\b(?! \d)(?: (?:{_bare(v.NEGATORS)})\b)?"
 _DENIABLE = ("apply", "violate", "constitute a violation of", *v.RULE_LIMITING_VERBS, *v.RIGHT_CONFERRING_VERBS)
 _ANCHOR = re.compile("|".join([
     rf"(?P<policy>{_phrases(v.POLICY_DECLARATIONS)}[^;:]{{0,160}}?\bthat\b)",
+    rf"(?P<request>{_phrases(v.REQUESTING_PHRASES)}(?=[^;:]{{0,160}}?\bto\s))",
     rf"(?P<unlawful>{_phrases(v.UNLAWFULNESS_OPENERS)})",
     rf"(?P<establish>{_phrases(v.ESTABLISHING_PHRASES)})",
     rf"(?P<prohibited>{_phrases(v.PROHIBITED_FROM_PHRASES)})",
@@ -149,6 +151,9 @@ _WORD = re.compile(r"[a-z][a-z'’-]*")
 _SPACE = re.compile(r"[\s:]*")
 _SEPARATOR = re.compile(r",\s*(?:(?:and/or|and|or)\s+)?|\s+(?:and/or|and|or)\s+")
 _BE = re.compile(r"be\s+")
+_INFINITIVE = re.compile(r"to\s+")
+_REQUESTED_ACTS = re.compile(rf"\b(?P<not>not\s+)?to\s+(?=(?:{_bare(_FORM_ACTS)})\b)")
+_DIRECTING_OPENER = re.compile(r"^(?:[a-z ]{0,60}?\bto\s+)?(?:direct|instruct|require|ensure that|order)\s+")
 _ASIDE = re.compile(r"\s*,[^,;.:]{1,240},\s*")
 _PARTICIPLE = re.compile(r"[a-z]+(?:ed|en|wn|ne|ld|lt|ht|ut)\b")
 
@@ -615,6 +620,10 @@ class _Clause:
         aside = _ASIDE.match(rest)
         if aside is not None and _FORMS.match(rest, aside.end()):
             position = aside.end()
+        # "… to do any of the following: (1) to purchase, obtain …": an item may repeat the infinitive's "to"
+        infinitive = _INFINITIVE.match(rest, position)
+        if infinitive is not None and _FORMS.match(rest, infinitive.end()):
+            position = infinitive.end()
         be = _BE.match(rest, position)
         if be is not None:
             after = self._skip_adverbs(rest, be.end())
@@ -977,6 +986,26 @@ class _Clause:
         run = self._run(verbs)
         return self._norm(RECOMMENDATION, "policy-that-x-not" if negated else "policy-that-x", bearer=bearer,
                           modal=re.sub(r"\s+that$", "", anchor.group(0)) + " that", run=run, rest=verbs,
+                          negated=negated, obj=self._object(verbs, run.end, run)), bearer
+
+    def _request(self, anchor: re.Match) -> tuple[Norm, _Bearer]:
+        rest = self.low[anchor.end():].strip()
+        # the last "(not) to" followed by a verb opens the acts; what stands before it (after "to direct" …) is whom
+        # they bind: "the city manager to direct every city department not to acquire …"
+        splits = list(_REQUESTED_ACTS.finditer(rest))
+        if not splits:
+            return self._policy_like(anchor, rest, rest, "", negated=False)
+        # "… not to ask any vendor … to use …": the first denied act is the one asked for, else the last act
+        last = next((split for split in splits if split["not"]), splits[-1])
+        subject = _DIRECTING_OPENER.sub("", rest[:last.start()].strip())
+        return self._policy_like(anchor, subject, rest[last.end():], last.group(0), negated=bool(last["not"]))
+
+    def _policy_like(self, anchor: re.Match, subject: str, verbs: str, joint: str, *, negated: bool
+                     ) -> tuple[Norm, _Bearer]:
+        bearer = self._bearer(subject)
+        run = self._run(verbs)
+        return self._norm(RECOMMENDATION, "request-that-x-not" if negated else "request-that-x", bearer=bearer,
+                          modal=f"{anchor.group(0)} … {joint.strip()}".strip(), run=run, rest=verbs,
                           negated=negated, obj=self._object(verbs, run.end, run)), bearer
 
     def _exempt(self, anchor: re.Match) -> tuple[Norm, _Bearer]:
