@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drafting.analysis import PRESENT, WEAK, evaluate
-from drafting.analysis.engine import modality
 from drafting.compare.changes import label_changes
 from drafting.compare.model import DELETE, EQUAL, INSERT
 from drafting.importers import import_text
@@ -54,6 +53,7 @@ from drafting.norms.vocabulary import (
     SAFE_HARBOUR_MARKERS,
     TIME_UNITS,
     chosen,
+    modality,
     whole_words,
 )
 

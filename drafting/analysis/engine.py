@@ -44,10 +44,6 @@ from drafting.norms.vocabulary import (
     ACTIONS,
     CARVE_OUT,
     DEFINING,
-    DISCOURAGEMENT,
-    DUTY,
-    PERMISSION,
-    PROHIBITION,
 )
 
 PRESENT, WEAK, ABSENT = "present", "weak", "absent"
@@ -143,10 +139,6 @@ class Clause:
     def text(self) -> str:
         return self.norm.text
 
-    @property
-    def full(self) -> str:
-        return self.norm.text
-
     @functools.cached_property
     def lowered(self) -> str:
         return self.norm.text.lower()
@@ -170,19 +162,6 @@ def _expanded(text: str, terms: dict[str, str]) -> str:
     lowered = text.lower()
     extra = [meaning for term, meaning in terms.items() if len(term) > 3 and term in lowered]
     return " ".join([text, *extra])
-
-
-def modality(text: str) -> str:
-    """Read a statement's modality: prohibition, permissive-prohibition, duty, permissive or none."""
-    if DISCOURAGEMENT.search(text):
-        return "permissive-prohibition"
-    if PROHIBITION.search(text):
-        return "prohibition"
-    if DUTY.search(text):
-        return "duty"
-    if PERMISSION.search(text):
-        return "permissive"
-    return "none"
 
 
 _RECURRING = re.compile(r"\b(annual(ly)?|each year|every year|yearly|quarterly|biennial(ly)?|semi-?annual(ly)?|"

@@ -1,13 +1,15 @@
 """The vocabulary of legal language: the word lists of vocabulary.toml and every pattern built from them.
 
-Three readers take their words from here. The norm reader (drafting/norms/reader.py, with the time grammar of
-drafting/norms/time.py) builds its own patterns from the lists it alone uses, and from the shared ones, in its own
-modules. Two older readers use the patterns built below. The safeguards engine (drafting/analysis/engine.py) reads
-a whole statement and names its modality: prohibition, discouragement, duty or permission. The redline labels
+The norm reader (drafting/norms/reader.py, with the time grammar of drafting/norms/time.py) builds its own patterns
+from the lists it alone uses, and from the shared ones, in its own modules; the safeguards engine reads norms, and
+takes from here only the acts of a ban (ACTIONS), the carve-out words and the defining verbs. The redline labels
 (drafting/compare/changes.py) weigh the modal phrase in the few words around an edit, and look there for exceptions,
-numbers and deadlines.
+numbers and deadlines, beside the labels read from norms (drafting/norms/changes.py). `modality` names a whole
+statement's modality by the older statement patterns below (prohibition, discouragement, duty or permission): the
+tests of the vocabulary read the word lists through it.
 
-The two older readers do not count quite the same phrases: the comment on changed phrases below says where and why.
+The statement patterns and the redline's do not count quite the same phrases: the comment on changed phrases below
+says where and why.
 """
 
 from __future__ import annotations
@@ -187,7 +189,7 @@ def within(first: str, then: str, *, characters: int, stops: str) -> str:
     return rf"{first}[^{re.escape(stops)}]{{0,{characters}}}{then}"
 
 
-# -- statements, as the safeguards engine reads them (case aside) ----------------------------------------------------
+# -- statements, as the older statement reading takes them (case aside; see `modality`) ------------------------------
 
 (_NOT,) = chosen(NEGATORS, "not")
 
@@ -260,3 +262,16 @@ NUMBER = re.compile(rf"\b\d[\d,.]*\b|{whole_words(NUMBER_WORDS)}", re.IGNORECASE
 # a unit of time, singular or plural, or a word that sets a time limit
 _TIME_UNIT = rf"\b(?:{'|'.join(re.escape(unit) + 's?' for unit in TIME_UNITS)})\b"
 DEADLINE = re.compile(f"{_TIME_UNIT}|{whole_words(DEADLINE_WORDS)}", re.IGNORECASE)
+
+
+def modality(text: str) -> str:
+    """Read a whole statement's modality (case aside): prohibition, permissive-prohibition, duty, permissive or none."""
+    if DISCOURAGEMENT.search(text):
+        return "permissive-prohibition"
+    if PROHIBITION.search(text):
+        return "prohibition"
+    if DUTY.search(text):
+        return "duty"
+    if PERMISSION.search(text):
+        return "permissive"
+    return "none"
