@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from . import vocabulary as v
 from .reach import ORDER, bearer_reach
-from .reader import read_clause
+from .reader import read_clause, split_sentences
 from .records import (
     CLASS,
     DEADLINE,
@@ -81,24 +81,12 @@ MAX_SENTENCE = 4000
 
 def read_text(text: str) -> list[Norm]:
     """The norms of a provision's text, sentence by sentence (its operative clauses only)."""
-    return _read_sentences(_sentences(text))
+    return _read_sentences(split_sentences(text))
 
 
 def _read_sentences(sentences: list[str]) -> list[Norm]:
     return [norm for sentence in sentences if len(sentence) <= MAX_SENTENCE
             for norm in read_clause(sentence) if norm.kind in _FAMILY]
-
-
-def _sentences(text: str) -> list[str]:
-    sentences, start = [], 0
-    for index, char in enumerate(text):
-        if char in ".;" and (index + 1 == len(text) or text[index + 1] == " ") and not text[max(0, index - 3):index]\
-                .strip().isdigit():
-            sentences.append(text[start:index + 1].strip())
-            start = index + 1
-    if text[start:].strip():
-        sentences.append(text[start:].strip())
-    return [s for s in sentences if s]
 
 
 def _family(norm: Norm) -> str | None:
@@ -145,7 +133,7 @@ def norm_changes(old_text: str, new_text: str, old_terms: dict[str, str] | None 
             labels.append(label)
 
     # only the sentences the edit changed are read: a sentence in both versions has the same norms in both
-    old_sentences, new_sentences = _sentences(old_text), _sentences(new_text)
+    old_sentences, new_sentences = split_sentences(old_text), split_sentences(new_text)
     kept = set(old_sentences) & set(new_sentences)
     old_norms = _read_sentences([sentence for sentence in old_sentences if sentence not in kept])
     new_norms = _read_sentences([sentence for sentence in new_sentences if sentence not in kept])
