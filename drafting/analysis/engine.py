@@ -26,7 +26,7 @@ from lxml import etree
 from drafting.akn import extract_provisions
 from drafting.akn.provisions import Provision, cite
 from drafting.akn.provisions import definitions as defined_terms
-from drafting.norms.reach import ALL, PART, bearer_reach, definition_of, reach
+from drafting.norms.reach import ALL, PART, bearer_reach, defined_meanings, definition_of, reach
 from drafting.norms.reach import ORDER as REACH_ORDER
 from drafting.norms.reader import read_provisions
 from drafting.norms.records import CLASS, PRACTICABILITY, SUNSET_TIME, Norm, norm_line
@@ -144,17 +144,6 @@ class Clause:
         return self.norm.text.lower()
 
 
-def definitions(root: etree._Element) -> dict[str, str]:
-    """Map each defined term to the text that defines it, with the provisions below it; terms defined run-in
-    ('… the following meanings:- "Department", the department of state police. "Colonel", …') that the importer
-    did not mark are read from the words too."""
-    found = {item.term: item.provision for item in defined_terms(root)}
-    for item in defined_terms(root):
-        for match in _RUN_IN_TERM.finditer(item.provision):
-            found.setdefault(match["term"].strip().lower(), item.provision[match.start():])
-    return found
-
-
 def _expanded(text: str, terms: dict[str, str]) -> str:
     """A text with the definitions of the terms it uses (a defined term carries its meaning)."""
     if not terms:
@@ -171,7 +160,6 @@ _FUTURE_LAW = re.compile(r"(a|an|any|each|such|the|no)( later| future)? (statute
 _APPROVAL = re.compile(r"\b(unless|until|without|except (with|upon|after))\b[^.;]{0,120}\b(approv|authoriz)\w*",
                        re.IGNORECASE)
 _BIOMETRIC = re.compile(r"\bbiometric", re.IGNORECASE)
-_RUN_IN_TERM = re.compile(r"[\"“]\s*(?P<term>[^\"“”]{2,60}?)\s*[\"”],?\s+(?=means\b|includes\b|shall mean\b|[a-z])")
 _OWN_SYSTEMS = re.compile(r"\bthat (a|the|it|such|its)\b[^.;,]{0,40}\b(owns|leases|operates|controls)\b|"
                           r"\b(owned|leased|operated|controlled) by (a|the|it|such|its)\b[^.;,]{0,30}"
                           r"\b(government|public|city|town|county|agency|entity|department)", re.IGNORECASE)
@@ -198,7 +186,8 @@ _OFF_TOPIC = re.compile(r"\b(retaliat\w*|evidence|inadmissible|discipline|preemp
 class _Document:
     def __init__(self, root: etree._Element, rubric: Rubric):
         self.rubric = rubric
-        self.terms = definitions(root)
+        marked = defined_terms(root)  # read once: the meanings and the reader's term eIds come from it
+        self.terms = defined_meanings(marked)
         provisions = extract_provisions(root)
         self.by_eid: dict[str, Provision] = {}
         self.headings: dict[str, str] = {}
@@ -211,7 +200,7 @@ class _Document:
                     self.headings[provision.eId] = top.heading or ""
             self._cite(top, 0)
             self._sections(top, None)
-        norms = read_provisions(provisions, {item.term: item.eId for item in defined_terms(root)})
+        norms = read_provisions(provisions, {item.term: item.eId for item in marked})
         self.clauses = [Clause(norm, self.by_eid[norm.eId], self.headings[norm.eId])
                         for norm in norms if norm.eId in self.by_eid and norm.text]
         self.surveillance = re.compile(rubric.patterns["surveillance"], re.IGNORECASE)

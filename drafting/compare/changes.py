@@ -72,11 +72,6 @@ def label_changes(diff: tuple[tuple[str, str], ...], heading_diff: tuple[tuple[s
     return tuple(labels)
 
 
-def defined_meanings(root: etree._Element) -> dict[str, str]:
-    """Map each defined term to the text that defines it, with the provisions below it (what the term reaches)."""
-    return {item.term: item.provision for item in definitions(root)}
-
-
 def _definitions(root: etree._Element) -> dict[str, tuple[str | None, str]]:
     """Map each defined term to the eId of the provision that defines it and its definition text."""
     return {item.term: (item.eId, item.paragraph) for item in definitions(root)}
@@ -104,4 +99,4 @@ def defined_term_changes(old_root: etree._Element, new_root: etree._Element,
     return tuple(changes)
 
 
-__all__ = ["INSERT", "defined_meanings", "defined_term_changes", "label_changes"]
+__all__ = ["INSERT", "defined_term_changes", "label_changes"]

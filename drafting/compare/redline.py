@@ -12,11 +12,12 @@ from dataclasses import replace
 from lxml import etree
 
 from drafting.akn import content_hash, extract_provisions, read_identification, serialize
-from drafting.akn.provisions import Provision
+from drafting.akn.provisions import Provision, definitions
 from drafting.norms.changes import norm_changes, touches_norms
+from drafting.norms.reach import defined_meanings
 
 from .align import Aligner, Match, Node
-from .changes import defined_meanings, defined_term_changes, label_changes
+from .changes import defined_term_changes, label_changes
 from .model import (
     CHANGED,
     DELETED,
@@ -80,11 +81,11 @@ class _Builder:
 
     @functools.cached_property
     def old_terms(self) -> dict[str, str]:
-        return defined_meanings(self.old_root)
+        return defined_meanings(definitions(self.old_root))
 
     @functools.cached_property
     def new_terms(self) -> dict[str, str]:
-        return defined_meanings(self.new_root)
+        return defined_meanings(definitions(self.new_root))
 
     def _labels(self, diff: Diff, heading_diff: Diff, old_text: str, new_text: str) -> tuple[str, ...]:
         """The change labels of a pair: what the word diff shows, then what the edit did to its norms."""

@@ -33,6 +33,7 @@ _ONE_LEVEL_PART = re.compile(r"\b(state|executive|federal|county|municipal) (law
 _ONE_BODY = re.compile(r"\b(the|a) (department|bureau|division|office|agency)\b", re.IGNORECASE)
 _BODIES = re.compile(r"\b(agenc(y|ies)|departments?|offices?|bureaus?|divisions?|units?|patrols?|forces?|"
                      r"authorit(y|ies)|commissions?)\b", re.IGNORECASE)
+_RUN_IN_TERM = re.compile(r"[\"“]\s*(?P<term>[^\"“”]{2,60}?)\s*[\"”],?\s+(?=means\b|includes\b|shall mean\b|[a-z])")
 _INCLUDING = re.compile(r"\bincluding\b", re.IGNORECASE)
 _ANY = re.compile(r"\b(any|every|each|all)\b", re.IGNORECASE)
 # "… of the commonwealth, but not a city, town or other political subdivision": one level of government only
@@ -69,6 +70,18 @@ def reach(words: str) -> str | None:
     if _ONE_BODY.search(words):
         return ONE
     return None
+
+
+def defined_meanings(items) -> dict[str, str]:
+    """Map each defined term to the text that defines it, with the provisions below it, from the importer's marked
+    definitions (`drafting.akn.provisions.definitions`); terms defined run-in ('… the following meanings:-
+    "Department", the department of state police. "Colonel", …') that were not marked are read from the words."""
+    items = tuple(items)
+    found = {item.term: item.provision for item in items}
+    for item in items:
+        for match in _RUN_IN_TERM.finditer(item.provision):
+            found.setdefault(match["term"].strip().lower(), item.provision[match.start():])
+    return found
 
 
 def definition_of(term: str, text: str) -> str:
